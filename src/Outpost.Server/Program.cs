@@ -1,0 +1,3 @@
+using Outpost.Server;
+
+return await OutpostCli.RunAsync(args).ConfigureAwait(false);
