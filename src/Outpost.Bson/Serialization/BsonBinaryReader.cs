@@ -43,6 +43,19 @@ internal ref struct BsonBinaryReader
         return document;
     }
 
+    /// <summary>Materializes one value whose bytes are exactly <paramref name="raw"/> (used by the lazy views).</summary>
+    internal static BsonValue ReadSingleValue(BsonType type, ReadOnlySpan<byte> raw, BsonReaderOptions options)
+    {
+        var reader = new BsonBinaryReader(raw, options);
+        var value = reader.ReadValue(type, raw.Length, depth: 1, name: string.Empty);
+        if (reader._position != raw.Length)
+        {
+            throw Error($"Value of type {type} does not fill its {raw.Length} bytes", reader._position);
+        }
+
+        return value;
+    }
+
     private BsonDocument ReadDocument(int limit, int depth)
     {
         if (depth > _options.MaxDepth)
