@@ -66,6 +66,7 @@ public class PropertyTests
             byte[] bytes = BsonSerializer.Serialize(document);
             var decoded = BsonSerializer.Deserialize(bytes);
             return bytes.AsSpan().SequenceEqual(BsonSerializer.Serialize(decoded))
+                && bytes.Length == BsonSerializer.GetSerializedSize(document)
                 && decoded.Equals(document)
                 && decoded.ElementCount == document.ElementCount;
         }));

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 
@@ -58,7 +59,8 @@ internal ref struct BsonBinaryReader
 
     private BsonDocument ReadDocument(int limit, int depth)
     {
-        if (depth > _options.MaxDepth)
+        // The stack check keeps a very large configured MaxDepth from turning into a stack overflow.
+        if (depth > _options.MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             throw Error($"Nesting exceeds the maximum depth of {_options.MaxDepth}");
         }
@@ -79,7 +81,8 @@ internal ref struct BsonBinaryReader
 
     private BsonArray ReadArray(int limit, int depth)
     {
-        if (depth > _options.MaxDepth)
+        // The stack check keeps a very large configured MaxDepth from turning into a stack overflow.
+        if (depth > _options.MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             throw Error($"Nesting exceeds the maximum depth of {_options.MaxDepth}");
         }

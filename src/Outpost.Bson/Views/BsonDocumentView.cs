@@ -174,7 +174,6 @@ public readonly ref struct BsonDocumentView
                 return false;
             }
 
-            int start = _position;
             var type = (BsonType)(sbyte)_bytes[_position++];
             int nul = _bytes[_position..end].IndexOf((byte)0);
             if (nul < 0)
@@ -187,7 +186,6 @@ public readonly ref struct BsonDocumentView
             int size = ValueSize(type, _bytes[_position..end], _position);
             _current = new BsonElementView(name, new BsonValueView(type, _bytes.Slice(_position, size)));
             _position += size;
-            _ = start;
             return true;
         }
 
