@@ -13,7 +13,7 @@
 
 _otd_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 _otd_tmp="$_otd_root/.test-tmp"
-_otd_pg_port=55432
+_otd_pg_port="${OUTPOST_TEST_PG_PORT:-55432}"  # overridable to test the start path beside another cluster
 _otd_pg_started=""
 mkdir -p "$_otd_tmp"
 
@@ -47,11 +47,13 @@ _otd_missing=()
 command -v pg_isready > /dev/null 2>&1 || _otd_missing+=(postgresql-client-15)
 command -v runuser > /dev/null 2>&1 || _otd_missing+=(util-linux)
 # Debian's python3 (not a pyenv or venv one earlier on PATH) is the one python3-pymongo installs into.
-/usr/bin/python3 -c "import pymongo, gridfs" > /dev/null 2>&1 || _otd_missing+=(python3-pymongo)
+/usr/bin/python3 -c "import pymongo" > /dev/null 2>&1 || _otd_missing+=(python3-pymongo)
+# Debian 12 ships GridFS for Python as its own package.
+/usr/bin/python3 -c "import gridfs" > /dev/null 2>&1 || _otd_missing+=(python3-gridfs)
 if [ ${#_otd_missing[@]} -gt 0 ]; then
   _otd_apt_install "${_otd_missing[@]}" || true
 else
-  _otd_say "Debian packages present (postgresql-15, python3-pymongo)"
+  _otd_say "Debian packages present (postgresql-15, python3-pymongo, python3-gridfs)"
 fi
 
 # --- Node packages of the compatibility tests --------------------------------------------------------------------------
