@@ -88,6 +88,8 @@ public static class ErrorCodes
     public const int Location40352 = 40352;
     public const int Location40353 = 40353;
     public const int Location40414 = 40414;
+    public const int Location31275 = 31275;
+    public const int Location31276 = 31276;
     public const int Location40228 = 40228;
     public const int Location15969 = 15969;
     public const int Location40272 = 40272;
