@@ -176,7 +176,7 @@ internal ref struct BsonBinaryReader
             {
                 string pattern = ReadCString(limit);
                 string options = ReadCString(limit);
-                return new BsonRegularExpression(pattern, options);
+                return new BsonRegularExpression(pattern, SortOptions(options));
             }
 
             case BsonType.DBPointer:
@@ -353,4 +353,20 @@ internal ref struct BsonBinaryReader
     private BsonFormatException Error(string message) => new(message, _position);
 
     private static BsonFormatException Error(string message, int offset) => new(message, offset);
+
+    /// <summary>Canonical BSON keeps regex options alphabetical; degenerate input ("mix") is normalized ("imx") on decode.</summary>
+    private static string SortOptions(string options)
+    {
+        for (int i = 1; i < options.Length; i++)
+        {
+            if (options[i] < options[i - 1])
+            {
+                char[] letters = options.ToCharArray();
+                Array.Sort(letters);
+                return new string(letters);
+            }
+        }
+
+        return options;
+    }
 }
