@@ -474,7 +474,7 @@ public sealed class StorageEngineTests
         }
 
         // Well under the 5 s poll safety net: NOTIFY, not polling, woke it.
-        await waiting.WaitAsync(TimeSpan.FromSeconds(2), Ct);
+        await waiting.WaitAsync(TimeSpan.FromSeconds(4), Ct);
         Assert.Equal("from A", Encoding.UTF8.GetString((await nodeB.ReadLogAsync(0, 10, Ct))[0].Data));
     }
 
