@@ -679,4 +679,17 @@ public sealed class StorageEngineTests
         Assert.Equal(workers * incrementsEach, BitConverter.ToInt32(await read.GetAsync(Tree, S("counter"), Ct)));
         TestContext.Current.TestOutputHelper?.WriteLine($"{conflicts} conflicts retried");
     }
+
+    [Theory]
+    [MemberData(nameof(StorageBackend.Names), MemberType = typeof(StorageBackend))]
+    public async Task A_single_owner_store_refuses_a_second_open_until_the_first_is_disposed(string backend)
+    {
+        await using var store = await StorageBackend.CreateAsync(backend);
+        if (store.SupportsManyOpeners) Assert.Skip($"{store.Name}: many processes may open the store by design.");
+        var first = await store.OpenAsync();
+        await Assert.ThrowsAsync<StorageException>(store.OpenAsync);
+        await first.DisposeAsync();
+        await using var second = await store.OpenAsync();
+        Assert.Equal(1, second.SchemaVersion);
+    }
 }
