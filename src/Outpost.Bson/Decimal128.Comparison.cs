@@ -131,17 +131,42 @@ public readonly partial struct Decimal128
             return double.NaN.GetHashCode();
         }
 
-        double d = ToDouble();
-        if (CompareExact(this, d) == 0)
+        if (!TryGetFinite(out bool negative, out var c, out int q))
         {
-            return d.GetHashCode();
+            return (negative ? double.NegativeInfinity : double.PositiveInfinity).GetHashCode();
         }
 
-        TryGetFinite(out bool negative, out var c, out int q);
+        if (c == UInt128.Zero)
+        {
+            return 0.0.GetHashCode();
+        }
+
+        // Normalise the cohort (1.0, 1.00 and 1 become 1E+0) so equal values hash alike.
         while (c % 10 == UInt128.Zero)
         {
             c /= 10;
             q++;
+        }
+
+        // Cheap exits before the exact test: small integers are exact doubles; c·10^q with q < 0 needs 5^-q to
+        // divide c to be a dyadic fraction (a double), so c not divisible by 5 (0.1, 1.23…) never is.
+        if (q >= 0 && q <= 15 && c < ((UInt128)1 << 53))
+        {
+            UInt128 integer = c * Pow10(q);
+            if (integer < ((UInt128)1 << 53))
+            {
+                double exact = (double)(ulong)integer;
+                return (negative ? -exact : exact).GetHashCode();
+            }
+        }
+
+        if (q >= 0 || c % 5 == UInt128.Zero)
+        {
+            double d = ToDouble();
+            if (CompareExact(this, d) == 0)
+            {
+                return d.GetHashCode();
+            }
         }
 
         return HashCode.Combine(negative, c, q);
