@@ -1,0 +1,22 @@
+using Outpost.Bson;
+
+namespace Outpost.Query.Accumulators;
+
+/// <summary>
+/// One running accumulation ($sum, $push, …) for one group or window. <see cref="Add"/> receives the evaluated input
+/// (missing as <see cref="BsonUndefined.Value"/>); <see cref="Result"/> may be called at any time.
+/// </summary>
+public abstract class Accumulator
+{
+    /// <summary>Adds one input value.</summary>
+    public abstract void Add(BsonValue value);
+
+    /// <summary>The current result.</summary>
+    public abstract BsonValue Result();
+
+    /// <summary>Approximate bytes held, for the blocking stages' memory limit.</summary>
+    public virtual long ApproximateSize => 32;
+
+    /// <summary>Merges a partial accumulation (used when spilled groups are recombined); default re-adds the partial state.</summary>
+    public virtual void AddPartial(BsonValue partial) => Add(partial);
+}
