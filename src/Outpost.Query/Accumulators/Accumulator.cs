@@ -17,6 +17,9 @@ public abstract class Accumulator
     /// <summary>Approximate bytes held, for the blocking stages' memory limit.</summary>
     public virtual long ApproximateSize => 32;
 
-    /// <summary>Merges a partial accumulation (used when spilled groups are recombined); default re-adds the partial state.</summary>
-    public virtual void AddPartial(BsonValue partial) => Add(partial);
+    /// <summary>A serializable partial state, for spilling groups to disk (default: the result, when re-adding it is exact).</summary>
+    public virtual BsonValue GetPartial() => Result();
+
+    /// <summary>Merges a partial state from <see cref="GetPartial"/>; partials are merged in input order.</summary>
+    public virtual void MergePartial(BsonValue partial) => Add(partial);
 }

@@ -19,15 +19,34 @@ internal sealed class CountAccumulator : Accumulator
     public override void Add(BsonValue value) => _count++;
 
     public override BsonValue Result() => Values.IntOrLong(_count);
+
+    public override void MergePartial(BsonValue partial) => _count += partial.ToInt64();
 }
 
 internal sealed class AvgAccumulator : Accumulator
 {
     private NumberSum _sum;
+    private long _count;
 
-    public override void Add(BsonValue value) => _sum.Add(value);
+    public override void Add(BsonValue value)
+    {
+        if (value.IsNumeric)
+        {
+            _sum.Add(value);
+            _count++;
+        }
+    }
 
-    public override BsonValue Result() => _sum.Count == 0 ? BsonNull.Value : _sum.Average(_sum.Count);
+    public override BsonValue Result() => _count == 0 ? BsonNull.Value : _sum.Average(_count);
+
+    public override BsonValue GetPartial() => new BsonArray { _sum.Result(), _count };
+
+    public override void MergePartial(BsonValue partial)
+    {
+        var arr = (BsonArray)partial;
+        _sum.Add(arr[0]);
+        _count += arr[1].ToInt64();
+    }
 }
 
 internal sealed class MinMaxAccumulator(int sign) : Accumulator
@@ -68,6 +87,16 @@ internal sealed class FirstLastAccumulator(bool first) : Accumulator
 
     public override BsonValue Result() => _value ?? BsonNull.Value;
 
+    public override BsonValue GetPartial() => _value is null ? new BsonArray() : new BsonArray { _value };
+
+    public override void MergePartial(BsonValue partial)
+    {
+        if (partial is BsonArray { Count: 1 } arr)
+        {
+            Add(arr[0]);
+        }
+    }
+
     public override long ApproximateSize => 32 + (_value is null ? 0 : SizeEstimator.Of(_value));
 }
 
@@ -90,6 +119,14 @@ internal sealed class PushAccumulator : Accumulator
     public override BsonValue Result() => _values;
 
     public override long ApproximateSize => _size;
+
+    public override void MergePartial(BsonValue partial)
+    {
+        foreach (var v in (BsonArray)partial)
+        {
+            Add(v);
+        }
+    }
 }
 
 internal sealed class AddToSetAccumulator : Accumulator
@@ -112,6 +149,14 @@ internal sealed class AddToSetAccumulator : Accumulator
     public override BsonValue Result() => _values;
 
     public override long ApproximateSize => _size;
+
+    public override void MergePartial(BsonValue partial)
+    {
+        foreach (var v in (BsonArray)partial)
+        {
+            Add(v);
+        }
+    }
 }
 
 internal sealed class MergeObjectsAccumulator : Accumulator
@@ -170,5 +215,25 @@ internal sealed class StdDevAccumulator(bool sample) : Accumulator
         }
 
         return new BsonDouble(Math.Sqrt(_m2 / (sample ? _n - 1 : _n)));
+    }
+
+    public override BsonValue GetPartial() => new BsonArray { _n, _mean, _m2 };
+
+    public override void MergePartial(BsonValue partial)
+    {
+        // Chan et al.'s parallel combination of two (n, mean, M2) states.
+        var arr = (BsonArray)partial;
+        long n2 = arr[0].ToInt64();
+        if (n2 == 0)
+        {
+            return;
+        }
+
+        double mean2 = arr[1].ToDouble(), m22 = arr[2].ToDouble();
+        long n = _n + n2;
+        double delta = mean2 - _mean;
+        _mean += delta * n2 / n;
+        _m2 += m22 + delta * delta * _n * n2 / n;
+        _n = n;
     }
 }

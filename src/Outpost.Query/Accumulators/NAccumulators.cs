@@ -25,6 +25,14 @@ internal sealed class FirstLastNAccumulator(long n, bool first) : Accumulator
     public override BsonValue Result() => new BsonArray(_values);
 
     public override long ApproximateSize => 40 + _values.Sum(SizeEstimator.Of);
+
+    public override void MergePartial(BsonValue partial)
+    {
+        foreach (var v in (BsonArray)partial)
+        {
+            Add(v);
+        }
+    }
 }
 
 /// <summary>$maxN / $minN: the n largest/smallest non-null values, best first.</summary>
@@ -56,6 +64,14 @@ internal sealed class MinMaxNAccumulator(long n, int sign) : Accumulator
     }
 
     public override BsonValue Result() => new BsonArray(_values);
+
+    public override void MergePartial(BsonValue partial)
+    {
+        foreach (var v in (BsonArray)partial)
+        {
+            Add(v);
+        }
+    }
 }
 
 /// <summary>
@@ -124,6 +140,27 @@ internal sealed class TopBottomAccumulator(long n, int[] directions, bool top, b
 
         return new BsonArray(_items.Select(i => i.Output));
     }
+
+    public override BsonValue GetPartial()
+    {
+        var arr = new BsonArray();
+        foreach (var (key, output, _) in _items)
+        {
+            var item = new BsonArray(key);
+            item.Add(output);
+            arr.Add(item);
+        }
+
+        return arr;
+    }
+
+    public override void MergePartial(BsonValue partial)
+    {
+        foreach (var item in (BsonArray)partial)
+        {
+            Add(item);
+        }
+    }
 }
 
 /// <summary>$percentile / $median: nearest-rank percentiles over numeric inputs (MongoDB's 'approximate' gives these on small inputs).</summary>
@@ -183,4 +220,14 @@ internal sealed class PercentileAccumulator(double[]? percentiles) : Accumulator
     }
 
     public override long ApproximateSize => 40 + 8L * _values.Count;
+
+    public override BsonValue GetPartial() => new BsonArray(_values.Select(v => (BsonValue)new BsonDouble(v)));
+
+    public override void MergePartial(BsonValue partial)
+    {
+        foreach (var v in (BsonArray)partial)
+        {
+            Add(v);
+        }
+    }
 }
