@@ -23,7 +23,7 @@ public sealed partial class OutpostEngine : IAsyncDisposable
         Storage = storage;
         Options = options;
         _ownsStorage = ownsStorage;
-        Encoder = FallbackKeyEncoder.Instance;
+        Encoder = BsonKeyEncoderAdapter.Instance;
         Catalog = new CatalogManager(storage, Encoder);
         Writer = new DocumentWriter(Encoder);
         Planner = new QueryPlanner(Encoder);

@@ -3,6 +3,8 @@ using System.Runtime.CompilerServices;
 using Outpost.Bson;
 using Outpost.Engine.Catalog;
 using Outpost.Engine.Query;
+using Outpost.Query.Projections;
+using Outpost.Query.Sorting;
 
 namespace Outpost.Engine;
 
@@ -14,10 +16,24 @@ public sealed partial class Collection
         options ??= new FindOptions();
         context ??= OperationContext.None;
         var state = State;
-        if (state is { IsView: true }) throw new MongoException(ErrorCodes.CommandNotSupported, "find on views needs the aggregation engine");
+        if (state is { IsView: true }) return Engine.RunPipelineAsync(this, ViewQuery(options.Filter, options.Sort, options.Skip, Math.Abs(options.Limit), options.Projection, null),
+            new AggregateOptions { Collation = options.Collation, Let = options.Let, AllowDiskUse = options.AllowDiskUse }, context, cancellationToken);
         if (state is null) return Task.FromResult<Cursor>(new QueryCursor(Namespace, Empty()));
         var prepared = PrepareFind(state, options, context);
         return Task.FromResult<Cursor>(new QueryCursor(Namespace, RunFind(state, options, prepared, new ExecutionStats(), context)));
+    }
+
+    /// <summary>A find on a view as the pipeline appended to the view's own.</summary>
+    private static BsonArray ViewQuery(BsonDocument filter, BsonDocument? sort, long skip, long limit, BsonDocument? projection, string? countField)
+    {
+        var stages = new BsonArray();
+        if (filter.ElementCount > 0) stages.Add(new BsonDocument("$match", filter));
+        if (sort is { ElementCount: > 0 }) stages.Add(new BsonDocument("$sort", sort));
+        if (skip > 0) stages.Add(new BsonDocument("$skip", skip));
+        if (limit > 0) stages.Add(new BsonDocument("$limit", limit));
+        if (projection is { ElementCount: > 0 }) stages.Add(new BsonDocument("$project", projection));
+        if (countField is not null) stages.Add(new BsonDocument("$count", countField));
+        return stages;
     }
 
     private static async IAsyncEnumerable<BsonDocument> Empty()
@@ -40,12 +56,12 @@ public sealed partial class Collection
     {
         var (plan, matcher) = prepared;
         var source = ReadSource.For(Engine, context);
-        var projector = options.Projection is { ElementCount: > 0 } projection ? new DocumentProjector(projection) : null;
+        var projector = options.Projection is { ElementCount: > 0 } projection ? ProjectionPlan.Compile(projection, QueryContextFor(options.Collation, options.Let)) : null;
         var limit = Math.Abs(options.Limit);
         long skipped = 0, returned = 0;
         var hits = PlanExecutor.ExecuteAsync(source, state, plan, matcher, stats, context, cancellationToken);
         IAsyncEnumerable<BsonDocument> ordered = options.Sort is { ElementCount: > 0 } sort && !plan.ProvidesSort
-            ? SortBlocking(hits, new DocumentSorter(sort), limit > 0 ? options.Skip + limit : 0, cancellationToken)
+            ? SortBlocking(hits, SortSpec.Compile(sort, CollationOf(options.Collation)), limit > 0 ? options.Skip + limit : 0, cancellationToken)
             : Documents(hits);
         await foreach (var doc in ordered.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
@@ -66,7 +82,7 @@ public sealed partial class Collection
     }
 
     /// <summary>The blocking SORT stage: keeps only the top <paramref name="keep"/> documents when a limit is known.</summary>
-    private static async IAsyncEnumerable<BsonDocument> SortBlocking(IAsyncEnumerable<(byte[] IdKey, BsonDocument Document)> hits, DocumentSorter sorter, long keep,
+    private static async IAsyncEnumerable<BsonDocument> SortBlocking(IAsyncEnumerable<(byte[] IdKey, BsonDocument Document)> hits, SortSpec sorter, long keep,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var all = new List<BsonDocument>();
@@ -85,7 +101,7 @@ public sealed partial class Collection
         for (var i = 0; i < count; i++) yield return all[i];
     }
 
-    private static void StableSort(List<BsonDocument> list, DocumentSorter sorter)
+    private static void StableSort(List<BsonDocument> list, SortSpec sorter)
     {
         var indexed = new List<(BsonDocument Doc, int Index)>(list.Count);
         for (var i = 0; i < list.Count; i++) indexed.Add((list[i], i));
@@ -104,7 +120,14 @@ public sealed partial class Collection
         context ??= OperationContext.None;
         var state = State;
         if (state is null) return 0;
-        if (state.IsView) throw new MongoException(ErrorCodes.CommandNotSupported, "count on views needs the aggregation engine");
+        if (state.IsView)
+        {
+            var counted = await Engine.RunPipelineAsync(this, ViewQuery(options.Filter, null, options.Skip, Math.Abs(options.Limit), null, "n"),
+                new AggregateOptions { Collation = options.Collation }, context, cancellationToken).ConfigureAwait(false);
+            var rows = await counted.ToListAsync(cancellationToken).ConfigureAwait(false);
+            return rows.Count == 0 ? 0 : rows[0]["n"].ToInt64();
+        }
+
         long count;
         if (options.Filter.ElementCount == 0 && context.Transaction is null)
         {
@@ -135,7 +158,10 @@ public sealed partial class Collection
         var seen = new HashSet<BsonValue>(BsonComparer.Instance);
         var values = new List<BsonValue>();
         var find = new FindOptions { Filter = filter ?? [], Collation = collation };
-        await foreach (var doc in RunFind(state, find, PrepareFind(state, find, context), new ExecutionStats(), context, cancellationToken).ConfigureAwait(false))
+        var source = state.IsView
+            ? await FindAsync(find, context, cancellationToken).ConfigureAwait(false)
+            : (IAsyncEnumerable<BsonDocument>)RunFind(state, find, PrepareFind(state, find, context), new ExecutionStats(), context, cancellationToken);
+        await foreach (var doc in source.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             values.Clear();
             DocumentPaths.Collect(doc, parts, 0, values, expandLeafArrays: true);

@@ -3,6 +3,8 @@ using Outpost.Engine.Catalog;
 using Outpost.Engine.Query;
 using Outpost.Engine.Writes;
 using Outpost.Query;
+using Outpost.Query.Projections;
+using Outpost.Query.Sorting;
 using Outpost.Storage;
 
 namespace Outpost.Engine;
@@ -57,9 +59,12 @@ public sealed partial class Collection
 
     private static QueryContext QueryContextFor(BsonDocument? collation, BsonDocument? let) => new()
     {
-        Collation = collation is null ? null : Outpost.Query.Sorting.Collation.FromDocument(collation),
+        Collation = CollationOf(collation),
         Variables = let,
     };
+
+    private static Outpost.Query.Sorting.Collation? CollationOf(BsonDocument? collation) =>
+        collation is null ? null : Outpost.Query.Sorting.Collation.FromDocument(collation);
 
     private static WriteError ToWriteError(int index, MongoException ex)
     {
@@ -242,19 +247,19 @@ public sealed partial class Collection
         foreach (var (idKey, before) in targets)
         {
             matched++;
-            var after = updater.Apply(before, isInsert: false);
+            var (after, changed, description) = updater.Apply(before, isInsert: false);
             firstBefore ??= before;
             firstAfter ??= after;
-            if (BsonSerializer.Serialize(after).AsSpan().SequenceEqual(BsonSerializer.Serialize(before))) continue;
+            if (!changed) continue;
             Validate(state, after, before, bypassValidation);
-            await Engine.Writer.ReplaceAsync(tx, state, idKey, before, after, updater.IsReplacement, context, cancellationToken).ConfigureAwait(false);
+            await Engine.Writer.ReplaceAsync(tx, state, idKey, before, after, description, context, cancellationToken).ConfigureAwait(false);
             modified++;
         }
 
         if (matched > 0 || !upsert) return new UpdateOutcome(matched, modified, null, firstBefore, firstAfter);
 
-        var seed = UpsertSeed.FromFilter(filter);
-        var inserted = updater.Apply(seed, isInsert: true);
+        var seed = DocumentUpdater.UpsertSeed(filter);
+        var inserted = updater.Apply(seed, isInsert: true).Document;
         if (updater.IsReplacement && seed.TryGetValue("_id", out var filterId) && !inserted.Contains("_id"))
             inserted.InsertAt(0, new BsonElement("_id", filterId));
         inserted = DocumentWriter.PrepareForInsert(inserted);
@@ -277,7 +282,7 @@ public sealed partial class Collection
 
         if (!multi && targets.Count > 1)
         {
-            var sorter = new DocumentSorter(sort!);
+            var sorter = SortSpec.Compile(sort!);
             targets.Sort((a, b) => sorter.Compare(a.Item2, b.Item2));
             targets.RemoveRange(1, targets.Count - 1);
         }
@@ -331,7 +336,7 @@ public sealed partial class Collection
         if (options.Remove && options.Upsert) throw new MongoException(ErrorCodes.FailedToParse, "Cannot specify both upsert=true and remove=true");
         var queryContext = QueryContextFor(options.Collation, options.Let);
         var matcher = DocumentMatcher.Create(options.Query, queryContext);
-        var projector = options.Fields is { ElementCount: > 0 } fields ? new DocumentProjector(fields) : null;
+        var projector = options.Fields is { ElementCount: > 0 } fields ? ProjectionPlan.Compile(fields, queryContext) : null;
         BsonDocument? Project(BsonDocument? d) => d is null || projector is null ? d : projector.Apply(d);
 
         if (options.Remove)

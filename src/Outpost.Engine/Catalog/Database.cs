@@ -28,6 +28,9 @@ public sealed class Database
         return new Collection(this, name);
     }
 
+    /// <summary>A handle without name validation (internal names such as temporary $out targets).</summary>
+    internal Collection GetCollectionUnchecked(string name) => new(this, name);
+
     internal IEnumerable<CollectionState> States()
     {
         foreach (var state in Engine.Catalog.Collections.Values)

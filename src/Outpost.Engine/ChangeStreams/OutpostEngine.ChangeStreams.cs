@@ -1,6 +1,5 @@
 using Outpost.Bson;
 using Outpost.Engine.ChangeStreams;
-using Outpost.Engine.Query;
 
 namespace Outpost.Engine;
 
@@ -45,38 +44,33 @@ public sealed partial class OutpostEngine
             throw new MongoException(ErrorCodes.ChangeStreamHistoryLost, "Resume of change stream was not possible, as the resume point may no longer be in the oplog.");
     }
 
-    /// <summary>The stages allowed after $changeStream, each event → event or null (filtered out).</summary>
+    /// <summary>The stages after $changeStream, compiled once and run per event: event → event or null (filtered out).</summary>
     private static List<Func<BsonDocument, BsonDocument?>> CompileStages(BsonArray? pipeline)
     {
         var stages = new List<Func<BsonDocument, BsonDocument?>>();
-        if (pipeline is null) return stages;
+        if (pipeline is null || pipeline.Count == 0) return stages;
         foreach (var item in pipeline)
         {
-            var stage = item.AsDocument;
-            var (name, arg) = (stage.GetElement(0).Name, stage.GetElement(0).Value);
-            switch (name)
-            {
-                case "$match":
-                    var matcher = DocumentMatcher.Create(arg.AsDocument, Outpost.Query.QueryContext.Default);
-                    stages.Add(e => matcher.Matches(e) ? e : null);
-                    break;
-                case "$project":
-                    var projector = new DocumentProjector(arg.AsDocument);
-                    stages.Add(projector.Apply);
-                    break;
-                case "$unset":
-                    var fields = arg is BsonArray a ? a.Select(v => v.AsString).ToList() : [arg.AsString];
-                    stages.Add(e =>
-                    {
-                        foreach (var f in fields) e.Remove(f);
-                        return e;
-                    });
-                    break;
-                default:
-                    throw new MongoException(ErrorCodes.IllegalOperation, $"Stage {name} is not allowed in a change stream pipeline (yet)");
-            }
+            var name = item.AsDocument.GetElement(0).Name;
+            if (name is not ("$match" or "$project" or "$addFields" or "$set" or "$unset" or "$replaceRoot" or "$replaceWith" or "$redact"))
+                throw new MongoException(ErrorCodes.IllegalOperation, $"{name} is not permitted in a $changeStream pipeline");
         }
 
+        var compiled = Outpost.Query.Pipeline.AggregationPipeline.Compile(pipeline, Outpost.Query.QueryContext.Default);
+        stages.Add(change =>
+        {
+            // The stages allowed here are all streaming, so running them over one event completes synchronously.
+            var enumerator = compiled.ExecuteAsync([change]).GetAsyncEnumerator();
+            try
+            {
+                var moved = enumerator.MoveNextAsync().AsTask().GetAwaiter().GetResult();
+                return moved ? enumerator.Current : null;
+            }
+            finally
+            {
+                enumerator.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        });
         return stages;
     }
 }

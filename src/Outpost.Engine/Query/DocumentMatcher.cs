@@ -4,45 +4,27 @@ using Outpost.Query;
 namespace Outpost.Engine.Query;
 
 /// <summary>
-/// A compiled filter as the executor uses it: QueryFilter from Outpost.Query when implemented, otherwise the
-/// fallback interpreter. Null filter (empty document) matches everything without work.
+/// A compiled filter as the executor uses it (Outpost.Query's QueryFilter); an empty filter matches everything
+/// without work. Byte matching lets the executor skip materializing documents that do not match.
 /// </summary>
 internal sealed class DocumentMatcher
 {
     private readonly QueryFilter? _compiled;
-    private readonly BsonDocument _filter;
 
     private DocumentMatcher(BsonDocument filter, QueryFilter? compiled)
     {
-        _filter = filter;
+        Filter = filter;
         _compiled = compiled;
     }
 
-    public bool MatchesAll => _filter.ElementCount == 0;
+    public bool MatchesAll => _compiled is null;
 
-    public BsonDocument Filter => _filter;
+    public BsonDocument Filter { get; }
 
-    public static DocumentMatcher Create(BsonDocument filter, QueryContext context)
-    {
-        QueryFilter? compiled = null;
-        if (filter.ElementCount > 0)
-        {
-            try
-            {
-                compiled = QueryFilter.Compile(filter, context);
-            }
-            catch (NotImplementedException)
-            {
-                compiled = null;
-            }
-        }
+    public static DocumentMatcher Create(BsonDocument filter, QueryContext context) =>
+        new(filter, filter.ElementCount == 0 ? null : QueryFilter.Compile(filter, context));
 
-        return new DocumentMatcher(filter, compiled);
-    }
+    public bool Matches(BsonDocument document) => _compiled is null || _compiled.Matches(document);
 
-    public bool Matches(BsonDocument document)
-    {
-        if (MatchesAll) return true;
-        return _compiled is not null ? _compiled.Matches(document) : FallbackMatcher.Matches(_filter, document);
-    }
+    public bool Matches(ReadOnlySpan<byte> bson) => _compiled is null || _compiled.Matches(bson);
 }

@@ -64,8 +64,10 @@ internal static class PlanExecutor
                         }
 
                         stats.DocsExamined++;
+
+                        // Filters run on the bytes; only matching documents are materialized.
+                        if (!matcher.Matches(bytes)) continue;
                         var document = BsonSerializer.Deserialize(bytes);
-                        if (!matcher.Matches(document)) continue;
                         stats.Returned++;
                         yield return (idKey, document);
                     }

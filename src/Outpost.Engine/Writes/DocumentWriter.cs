@@ -97,7 +97,7 @@ internal sealed class DocumentWriter
     }
 
     /// <summary>Replaces the stored version of a document (same _id), updating changed index entries.</summary>
-    public async ValueTask ReplaceAsync(IStorageTransaction tx, CollectionState collection, byte[] idKey, BsonDocument before, BsonDocument after, bool isReplacement, OperationContext context, CancellationToken cancellationToken)
+    public async ValueTask ReplaceAsync(IStorageTransaction tx, CollectionState collection, byte[] idKey, BsonDocument before, BsonDocument after, BsonDocument? updateDescription, OperationContext context, CancellationToken cancellationToken)
     {
         var bytes = Serialize(after);
         await tx.PutAsync(collection.Tree, idKey, bytes, cancellationToken).ConfigureAwait(false);
@@ -109,8 +109,8 @@ internal sealed class DocumentWriter
         }
 
         var pre = collection.Options.ChangeStreamPreAndPostImages ? before : null;
-        var description = isReplacement ? null : ChangeLogRecord.Diff(before, after);
-        tx.AppendLog(ChangeLogRecord.Document(isReplacement ? "replace" : "update", collection.Database, collection.Name, after["_id"], after, pre, description, context));
+        // A null description means a replacement; operator and pipeline updates are "update" events.
+        tx.AppendLog(ChangeLogRecord.Document(updateDescription is null ? "replace" : "update", collection.Database, collection.Name, after["_id"], after, pre, updateDescription, context));
     }
 
     /// <summary>Deletes a stored document and its index entries.</summary>
