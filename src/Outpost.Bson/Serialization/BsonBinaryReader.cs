@@ -1,0 +1,340 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Unicode;
+
+namespace Outpost.Bson.Serialization;
+
+/// <summary>
+/// Strict decoder over a span. Every length is checked against the bytes actually remaining before it is used,
+/// so garbage input can only produce <see cref="BsonFormatException"/>, never an out-of-range read or a huge allocation.
+/// </summary>
+internal ref struct BsonBinaryReader
+{
+    private readonly ReadOnlySpan<byte> _buffer;
+    private readonly BsonReaderOptions _options;
+    private int _position;
+
+    internal BsonBinaryReader(ReadOnlySpan<byte> buffer, BsonReaderOptions options)
+    {
+        _buffer = buffer;
+        _options = options;
+        _position = 0;
+    }
+
+    internal BsonDocument ReadTopLevel()
+    {
+        if (_buffer.Length < 5)
+        {
+            throw Error($"Input of {_buffer.Length} bytes is shorter than the smallest document (5 bytes)");
+        }
+
+        int declared = BinaryPrimitives.ReadInt32LittleEndian(_buffer);
+        if (declared > _options.MaxDocumentSize)
+        {
+            throw Error($"Document length {declared} exceeds the maximum of {_options.MaxDocumentSize} bytes");
+        }
+
+        if (declared != _buffer.Length)
+        {
+            throw Error($"Document length prefix {declared} does not match the input length {_buffer.Length}");
+        }
+
+        var document = ReadDocument(_buffer.Length, depth: 1);
+        return document;
+    }
+
+    private BsonDocument ReadDocument(int limit, int depth)
+    {
+        if (depth > _options.MaxDepth)
+        {
+            throw Error($"Nesting exceeds the maximum depth of {_options.MaxDepth}");
+        }
+
+        int start = _position;
+        int end = ReadContainerEnd(limit);
+        var document = new BsonDocument();
+        while (_position < end - 1)
+        {
+            var type = (BsonType)(sbyte)_buffer[_position++];
+            string name = ReadCString(end - 1);
+            document.Add(name, ReadValue(type, end - 1, depth, name));
+        }
+
+        FinishContainer(start, end);
+        return document;
+    }
+
+    private BsonArray ReadArray(int limit, int depth)
+    {
+        if (depth > _options.MaxDepth)
+        {
+            throw Error($"Nesting exceeds the maximum depth of {_options.MaxDepth}");
+        }
+
+        int start = _position;
+        int end = ReadContainerEnd(limit);
+        var array = new BsonArray();
+        while (_position < end - 1)
+        {
+            var type = (BsonType)(sbyte)_buffer[_position++];
+            // Array keys are accepted as written (the corpus requires it); they are regenerated on write.
+            string name = ReadCString(end - 1);
+            array.Add(ReadValue(type, end - 1, depth, name));
+        }
+
+        FinishContainer(start, end);
+        return array;
+    }
+
+    /// <summary>Reads a container's length prefix and returns its end offset after validating it lies within <paramref name="limit"/>.</summary>
+    private int ReadContainerEnd(int limit)
+    {
+        int start = _position;
+        int length = ReadInt32(limit);
+        if (length < 5)
+        {
+            throw Error($"Document length {length} is smaller than 5", start);
+        }
+
+        if (length > limit - start)
+        {
+            throw Error($"Document length {length} runs past the end of its enclosing data ({limit - start} bytes available)", start);
+        }
+
+        int end = start + length;
+        if (_buffer[end - 1] != 0)
+        {
+            throw Error("Document is not terminated by a NUL byte", end - 1);
+        }
+
+        return end;
+    }
+
+    private void FinishContainer(int start, int end)
+    {
+        // The last element must end exactly at the terminator; anything else means a lying length somewhere.
+        if (_position != end - 1)
+        {
+            throw Error($"Elements of the document starting at {start} overrun its declared end");
+        }
+
+        _position = end;
+    }
+
+    private BsonValue ReadValue(BsonType type, int limit, int depth, string name)
+    {
+        int at = _position;
+        switch (type)
+        {
+            case BsonType.Double:
+                return new BsonDouble(BitConverter.Int64BitsToDouble(ReadInt64(limit)));
+            case BsonType.String:
+                return new BsonString(ReadString(limit));
+            case BsonType.Document:
+                return ReadDocument(limit, depth + 1);
+            case BsonType.Array:
+                return ReadArray(limit, depth + 1);
+            case BsonType.Binary:
+                return ReadBinary(limit);
+            case BsonType.Undefined:
+                return BsonUndefined.Value;
+            case BsonType.ObjectId:
+                return new BsonObjectId(ReadObjectId(limit));
+            case BsonType.Boolean:
+            {
+                Need(1, limit);
+                byte b = _buffer[_position++];
+                return b switch
+                {
+                    0 => BsonBoolean.False,
+                    1 => BsonBoolean.True,
+                    _ => throw Error($"Invalid boolean byte 0x{b:x2} in element '{name}'", at),
+                };
+            }
+
+            case BsonType.DateTime:
+                return new BsonDateTime(ReadInt64(limit));
+            case BsonType.Null:
+                return BsonNull.Value;
+            case BsonType.RegularExpression:
+            {
+                string pattern = ReadCString(limit);
+                string options = ReadCString(limit);
+                return new BsonRegularExpression(pattern, options);
+            }
+
+            case BsonType.DBPointer:
+            {
+                string ns = ReadString(limit);
+                return new BsonDBPointer(ns, ReadObjectId(limit));
+            }
+
+            case BsonType.JavaScript:
+                return new BsonJavaScript(ReadString(limit));
+            case BsonType.Symbol:
+                return new BsonSymbol(ReadString(limit));
+            case BsonType.JavaScriptWithScope:
+            {
+                int total = ReadInt32(limit);
+                // 4 (total) + 5 (smallest string) + 5 (smallest document)
+                if (total < 14 || total > limit - at)
+                {
+                    throw Error($"Code-with-scope length {total} is invalid in element '{name}'", at);
+                }
+
+                int end = at + total;
+                string code = ReadString(end);
+                var scope = ReadDocument(end, depth + 1);
+                if (_position != end)
+                {
+                    throw Error($"Code-with-scope length {total} does not match its contents in element '{name}'", at);
+                }
+
+                return new BsonJavaScriptWithScope(code, scope);
+            }
+
+            case BsonType.Int32:
+                return BsonInt32.Create(ReadInt32(limit));
+            case BsonType.Timestamp:
+                return new BsonTimestamp((ulong)ReadInt64(limit));
+            case BsonType.Int64:
+                return new BsonInt64(ReadInt64(limit));
+            case BsonType.Decimal128:
+            {
+                Need(16, limit);
+                ulong low = BinaryPrimitives.ReadUInt64LittleEndian(_buffer[_position..]);
+                ulong high = BinaryPrimitives.ReadUInt64LittleEndian(_buffer[(_position + 8)..]);
+                _position += 16;
+                return new BsonDecimal128(new Decimal128(high, low));
+            }
+
+            case BsonType.MinKey:
+                return BsonMinKey.Value;
+            case BsonType.MaxKey:
+                return BsonMaxKey.Value;
+            default:
+                throw Error($"Unknown BSON type byte 0x{(byte)type:x2} for element '{name}'", at);
+        }
+    }
+
+    private BsonBinary ReadBinary(int limit)
+    {
+        int at = _position;
+        int length = ReadInt32(limit);
+        if (length < 0)
+        {
+            throw Error($"Binary length {length} is negative", at);
+        }
+
+        Need(1, limit);
+        var subType = (BsonBinarySubType)_buffer[_position++];
+        Need(length, limit);
+        if (subType == BsonBinarySubType.OldBinary)
+        {
+            // Old binary repeats the payload length inside; both must agree.
+            if (length < 4)
+            {
+                throw Error($"Old binary (subtype 2) length {length} is too short for its inner length", at);
+            }
+
+            int inner = BinaryPrimitives.ReadInt32LittleEndian(_buffer[_position..]);
+            if (inner != length - 4)
+            {
+                throw Error($"Old binary (subtype 2) inner length {inner} does not match outer length {length}", at);
+            }
+
+            _position += 4;
+            length -= 4;
+        }
+
+        var data = _buffer.Slice(_position, length).ToArray();
+        _position += length;
+        return BsonBinary.FromOwnedArray(data, subType);
+    }
+
+    private ObjectId ReadObjectId(int limit)
+    {
+        Need(12, limit);
+        var id = new ObjectId(_buffer.Slice(_position, 12));
+        _position += 12;
+        return id;
+    }
+
+    private int ReadInt32(int limit)
+    {
+        Need(4, limit);
+        int value = BinaryPrimitives.ReadInt32LittleEndian(_buffer[_position..]);
+        _position += 4;
+        return value;
+    }
+
+    private long ReadInt64(int limit)
+    {
+        Need(8, limit);
+        long value = BinaryPrimitives.ReadInt64LittleEndian(_buffer[_position..]);
+        _position += 8;
+        return value;
+    }
+
+    private string ReadString(int limit)
+    {
+        int at = _position;
+        int length = ReadInt32(limit);
+        if (length < 1)
+        {
+            throw Error($"String length {length} must be at least 1", at);
+        }
+
+        if (length > limit - _position)
+        {
+            throw Error($"String length {length} runs past the end of its document", at);
+        }
+
+        var bytes = _buffer.Slice(_position, length);
+        if (bytes[^1] != 0)
+        {
+            throw Error("String is not terminated by a NUL byte", _position + length - 1);
+        }
+
+        var text = bytes[..^1];
+        if (!Utf8.IsValid(text))
+        {
+            throw Error("String is not valid UTF-8", at);
+        }
+
+        _position += length;
+        return Encoding.UTF8.GetString(text);
+    }
+
+    private string ReadCString(int limit)
+    {
+        int at = _position;
+        int available = limit - _position;
+        int nul = available > 0 ? _buffer.Slice(_position, available).IndexOf((byte)0) : -1;
+        if (nul < 0)
+        {
+            throw Error("Missing NUL terminator of a name or cstring", at);
+        }
+
+        var text = _buffer.Slice(_position, nul);
+        if (!Utf8.IsValid(text))
+        {
+            throw Error("Name or cstring is not valid UTF-8", at);
+        }
+
+        _position += nul + 1;
+        return Encoding.UTF8.GetString(text);
+    }
+
+    private void Need(int count, int limit)
+    {
+        if (count > limit - _position)
+        {
+            throw Error($"Truncated input: {count} bytes needed, {Math.Max(0, limit - _position)} available", _position);
+        }
+    }
+
+    private BsonFormatException Error(string message) => new(message, _position);
+
+    private static BsonFormatException Error(string message, int offset) => new(message, offset);
+}
