@@ -12,7 +12,7 @@ namespace Outpost.Wire.Hosting;
 
 /// <summary>
 /// The MongoDB-compatible server assembled: transport + command dispatcher + the command families.
-/// Engine-backed families are added through <paramref name="configure"/> (see the constructor).
+/// Engine-backed families are added through the constructor's configure callback.
 /// </summary>
 public sealed class MongoWireServer : IAsyncDisposable
 {
