@@ -34,6 +34,12 @@ public sealed class CommandContext
     /// <summary>Cancelled when the connection is torn down.</summary>
     public CancellationToken CancellationToken { get; init; }
 
+    /// <summary>What engine calls receive: session, transaction, deadline, comment (set by the session interceptor).</summary>
+    public Outpost.Engine.OperationContext Operation { get; set; } = Outpost.Engine.OperationContext.None;
+
+    /// <summary>The logical session of the command (lsid), when it has one.</summary>
+    public ServerSession? Session { get; set; }
+
     /// <summary>The value of the command's first field (usually the collection name).</summary>
     public BsonValue Argument => Command.GetElement(0).Value;
 

@@ -202,7 +202,8 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
 
     private async Task<BsonDocument> RunWithTimeLimitAsync(CommandSpec spec, CommandContext context, BsonDocument command, CancellationToken cancellationToken)
     {
-        long maxTimeMS = command.TryGetValue("maxTimeMS", out var mt) && mt.IsNumeric ? mt.ToInt64() : 0;
+        // getMore's maxTimeMS is the awaitData wait of a tailable cursor, not a time limit.
+        long maxTimeMS = spec.Name != "getMore" && command.TryGetValue("maxTimeMS", out var mt) && mt.IsNumeric ? mt.ToInt64() : 0;
         if (maxTimeMS < 0) throw new MongoException(ErrorCodes.BadValue, "maxTimeMS must be non-negative");
         if (maxTimeMS > 0 && _host.FailPoints.AnyActive && _host.FailPoints.MaxTimeAlwaysTimesOut())
         {

@@ -29,6 +29,7 @@ public sealed class WireHost
         LoginLimiter = new LoginRateLimiter(options.MaxLoginFailures, options.LoginFailureWindow, Time);
         StartTime = Time.GetUtcNow();
         Parameters = new ServerParameters(options);
+        ClusterTime = () => Clock.Current;
     }
 
     /// <summary>getParameter / setParameter values.</summary>
@@ -76,11 +77,17 @@ public sealed class WireHost
     /// <summary>Connections accepted since start (set by the listener).</summary>
     public Func<long> TotalConnections { get; set; } = static () => 0;
 
+    /// <summary>
+    /// Where operationTime / $clusterTime come from. With an engine this is the engine's change-log time, so that
+    /// afterClusterTime and change streams' startAtOperationTime map back to log positions; else <see cref="Clock"/>.
+    /// </summary>
+    public Func<BsonTimestamp> ClusterTime { get; set; }
+
     /// <summary>Adds <c>$clusterTime</c> and <c>operationTime</c> as a replica-set member does on every reply.</summary>
     public void Decorate(BsonDocument reply)
     {
         ArgumentNullException.ThrowIfNull(reply);
-        var now = Clock.Current;
+        var now = ClusterTime();
         if (!reply.Contains("$clusterTime"))
         {
             reply.Add("$clusterTime", new BsonDocument { { "clusterTime", now }, { "signature", ZeroSignature.DeepClone() } });

@@ -108,7 +108,7 @@ public sealed class HandshakeCommands : ICommandFamily
     {
         var host = context.Host;
         string me = host.Options.AdvertisedAddress;
-        var now = host.Clock.Current;
+        var now = host.ClusterTime();
         var nowDate = new BsonDateTime(host.Time.GetUtcNow());
         var opTime = new BsonDocument { { "ts", now }, { "t", 1L } };
         var reply = new BsonDocument
