@@ -1,4 +1,13 @@
 using BenchmarkDotNet.Running;
 
 // Run all with: dotnet run -c Release --project bench/Outpost.Benchmarks -- --filter '*'
+// `-- sizes` prints the sample document's BSON and JSON sizes (for docs/performance.md).
+if (args is ["sizes"])
+{
+    var bench = new Outpost.Benchmarks.BsonBenchmarks();
+    bench.Setup();
+    Console.WriteLine($"PhotoMetadata sample: BSON {bench.Sizes.Bson} bytes, JSON {bench.Sizes.Json} bytes");
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -29,6 +29,13 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
     /// <summary>Creates a document with a single element.</summary>
     public BsonDocument(string name, BsonValue value) : this() => Add(name, value);
 
+    /// <summary>Parses Extended JSON (canonical, relaxed, legacy) or shell syntax such as <c>{ a: 1, b: 'x' }</c>.</summary>
+    /// <exception cref="Json.BsonJsonException">When the text is malformed; the message names the position.</exception>
+    public static BsonDocument Parse(string json) => Json.BsonJson.Parse(json);
+
+    /// <summary>Writes this document as Extended JSON (relaxed unless told otherwise).</summary>
+    public string ToJson(Json.JsonOutputMode mode = Json.JsonOutputMode.RelaxedExtendedJson) => Json.BsonJson.ToJson(this, mode);
+
     public override BsonType Type => BsonType.Document;
 
     /// <summary>Number of elements (duplicates included).</summary>

@@ -66,6 +66,8 @@ public static class ErrorCodes
     public const int ChangeStreamHistoryLost = 286;
     public const int TransactionExceededLifetimeLimitSeconds = 290;
     public const int QueryExceededMemoryLimitNoDiskUseAllowed = 292;
+    public const int ConversionFailure = 241;
+    public const int ExceededMemoryLimit = 146;
     public const int InvalidResumeToken = 260;
     public const int NoQueryExecutionPlans = 291;
     public const int NotWritablePrimary = 10107;
@@ -87,6 +89,31 @@ public static class ErrorCodes
     public const int Location16020 = 16020;
     public const int Location40352 = 40352;
     public const int Location40353 = 40353;
+    public const int Location40414 = 40414;
+    public const int Location31275 = 31275;
+    public const int Location31276 = 31276;
+    public const int Location40228 = 40228;
+    public const int Location15969 = 15969;
+    public const int Location40272 = 40272;
+    public const int Location40231 = 40231;
+    public const int Location40323 = 40323;
+    public const int Location17312 = 17312;
+    public const int Location51075 = 51075;
+    public const int Location51091 = 51091;
+    public const int Location40415 = 40415;
+    public const int Location51108 = 51108;
+    public const int Location15975 = 15975;
+    public const int Location31254 = 31254;
+    public const int Location31253 = 31253;
+    public const int Location31249 = 31249;
+    public const int Location31250 = 31250;
+    public const int Location31255 = 31255;
+    public const int Location31395 = 31395;
+    public const int Location51270 = 51270;
+    public const int Location51246 = 51246;
+    public const int Location28724 = 28724;
+    public const int Location28702 = 28702;
+    public const int Location31256 = 31256;
 
     private static readonly FrozenDictionary<int, string> Names = new Dictionary<int, string>
     {
@@ -114,6 +141,7 @@ public static class ErrorCodes
         [ChangeStreamFatalError] = "ChangeStreamFatalError", [ChangeStreamHistoryLost] = "ChangeStreamHistoryLost",
         [TransactionExceededLifetimeLimitSeconds] = "TransactionExceededLifetimeLimitSeconds",
         [QueryExceededMemoryLimitNoDiskUseAllowed] = "QueryExceededMemoryLimitNoDiskUseAllowed",
+        [ConversionFailure] = "ConversionFailure", [ExceededMemoryLimit] = "ExceededMemoryLimit",
         [InvalidResumeToken] = "InvalidResumeToken", [NoQueryExecutionPlans] = "NoQueryExecutionPlans",
         [NotWritablePrimary] = "NotWritablePrimary", [DuplicateKey] = "DuplicateKey", [Interrupted] = "Interrupted",
         [InterruptedAtShutdown] = "InterruptedAtShutdown", [NotPrimaryNoSecondaryOk] = "NotPrimaryNoSecondaryOk",

@@ -67,8 +67,16 @@ internal sealed class SqliteTransaction : IStorageTransaction
                 cancellationToken.ThrowIfCancellationRequested();
                 var hasPending = reverse ? next >= start : next < end;
                 if (rowKey is null && !hasPending) yield break;
-                var c = rowKey is null ? 1 : !hasPending ? -1 : rowKey.AsSpan().SequenceCompareTo(pending[next].Key);
-                if (reverse) c = -c;
+                // c < 0: the committed row comes next in scan order; c > 0: the pending write does; 0: same key.
+                int c;
+                if (rowKey is null) c = 1;
+                else if (!hasPending) c = -1;
+                else
+                {
+                    c = rowKey.AsSpan().SequenceCompareTo(pending[next].Key);
+                    if (reverse) c = -c;
+                }
+
                 if (c < 0)
                 {
                     // A committed row this transaction did not touch (unless a range delete covers it).

@@ -96,6 +96,20 @@ public class BsonSerializerRoundTripTests
     }
 
     [Fact]
+    public void Serialized_size_matches_for_long_arrays_and_multibyte_names()
+    {
+        var array = new BsonArray();
+        for (int i = 0; i < 123_456; i += 7)
+        {
+            array.Add(i);
+        }
+
+        var doc = new BsonDocument { { "ünïcödé", array }, { "s", "€uro" } };
+        Assert.Equal(BsonSerializer.Serialize(doc).Length, BsonSerializer.GetSerializedSize(doc));
+        Assert.Equal(array.Count, BsonSerializer.Deserialize(BsonSerializer.Serialize(doc))["ünïcödé"].AsArray.Count);
+    }
+
+    [Fact]
     public void Duplicate_names_are_kept_on_decode()
     {
         var doc = new BsonDocument { { "a", 1 }, { "a", 2 } };

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 
@@ -43,9 +44,23 @@ internal ref struct BsonBinaryReader
         return document;
     }
 
+    /// <summary>Materializes one value whose bytes are exactly <paramref name="raw"/> (used by the lazy views).</summary>
+    internal static BsonValue ReadSingleValue(BsonType type, ReadOnlySpan<byte> raw, BsonReaderOptions options)
+    {
+        var reader = new BsonBinaryReader(raw, options);
+        var value = reader.ReadValue(type, raw.Length, depth: 1, name: string.Empty);
+        if (reader._position != raw.Length)
+        {
+            throw Error($"Value of type {type} does not fill its {raw.Length} bytes", reader._position);
+        }
+
+        return value;
+    }
+
     private BsonDocument ReadDocument(int limit, int depth)
     {
-        if (depth > _options.MaxDepth)
+        // The stack check keeps a very large configured MaxDepth from turning into a stack overflow.
+        if (depth > _options.MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             throw Error($"Nesting exceeds the maximum depth of {_options.MaxDepth}");
         }
@@ -66,7 +81,8 @@ internal ref struct BsonBinaryReader
 
     private BsonArray ReadArray(int limit, int depth)
     {
-        if (depth > _options.MaxDepth)
+        // The stack check keeps a very large configured MaxDepth from turning into a stack overflow.
+        if (depth > _options.MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             throw Error($"Nesting exceeds the maximum depth of {_options.MaxDepth}");
         }
@@ -160,7 +176,7 @@ internal ref struct BsonBinaryReader
             {
                 string pattern = ReadCString(limit);
                 string options = ReadCString(limit);
-                return new BsonRegularExpression(pattern, options);
+                return new BsonRegularExpression(pattern, SortOptions(options));
             }
 
             case BsonType.DBPointer:
@@ -337,4 +353,20 @@ internal ref struct BsonBinaryReader
     private BsonFormatException Error(string message) => new(message, _position);
 
     private static BsonFormatException Error(string message, int offset) => new(message, offset);
+
+    /// <summary>Canonical BSON keeps regex options alphabetical; degenerate input ("mix") is normalized ("imx") on decode.</summary>
+    private static string SortOptions(string options)
+    {
+        for (int i = 1; i < options.Length; i++)
+        {
+            if (options[i] < options[i - 1])
+            {
+                char[] letters = options.ToCharArray();
+                Array.Sort(letters);
+                return new string(letters);
+            }
+        }
+
+        return options;
+    }
 }

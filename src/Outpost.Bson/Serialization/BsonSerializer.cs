@@ -81,8 +81,6 @@ public static class BsonSerializer
     public static int GetSerializedSize(BsonDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
-        using var writer = new BsonBinaryWriter();
-        writer.WriteDocument(document);
-        return writer.Written.Length;
+        return BsonSizeCalculator.DocumentSize(document);
     }
 }

@@ -12,7 +12,6 @@ public sealed class EngineTransaction : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IStorageTransaction? _storage;
-    private readonly List<ReadOnlyMemory<byte>> _pendingLog = [];
 
     internal EngineTransaction(OutpostEngine engine, IStorageTransaction storage, TransactionOptions options, TimeSpan lifetime)
     {
@@ -58,15 +57,18 @@ public sealed class EngineTransaction : IAsyncDisposable
                 await AbortCoreAsync().ConfigureAwait(false);
                 throw EngineErrors.WriteConflict(ex);
             }
+            catch (MongoException)
+            {
+                // As in MongoDB, a failed statement aborts the whole transaction (its partial writes are in the snapshot).
+                await AbortCoreAsync().ConfigureAwait(false);
+                throw;
+            }
         }
         finally
         {
             _gate.Release();
         }
     }
-
-    /// <summary>Queues a change-log entry written at commit (entries of a transaction are contiguous in the log).</summary>
-    internal void AppendLog(ReadOnlyMemory<byte> entry) => _pendingLog.Add(entry);
 
     /// <summary>Storage transaction for a read that must see this transaction's snapshot; caller holds no gate (reads are serialized by the wire per session).</summary>
     internal IStorageTransaction Storage => CheckActive();
@@ -92,7 +94,6 @@ public sealed class EngineTransaction : IAsyncDisposable
         {
             if (IsCommitted && _storage is null) return; // commit is retryable
             var storage = CheckActive();
-            foreach (var entry in _pendingLog) storage.AppendLog(entry);
             try
             {
                 var result = await storage.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -146,7 +147,6 @@ public sealed class EngineTransaction : IAsyncDisposable
     {
         var storage = _storage;
         _storage = null;
-        _pendingLog.Clear();
         if (storage is not null) await storage.DisposeAsync().ConfigureAwait(false);
     }
 

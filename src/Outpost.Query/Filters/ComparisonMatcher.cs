@@ -1,0 +1,14 @@
+using Outpost.Bson;
+using Outpost.Query.Paths;
+
+namespace Outpost.Query.Filters;
+
+/// <summary>$eq, $gt, $gte, $lt, $lte on a path.</summary>
+internal sealed class ComparisonMatcher(FieldPath? path, ComparisonOperator op, BsonValue value, IComparer<BsonValue> comparer)
+    : LeafMatcher(path)
+{
+    public ComparisonOperator Operator { get; } = op;
+    public BsonValue Value { get; } = value;
+
+    public override bool MatchesValue(BsonValue? candidate) => ValueMatching.Compare(Operator, candidate, Value, comparer);
+}
