@@ -90,6 +90,14 @@ public static class ErrorCodes
     public const int Location40352 = 40352;
     public const int Location40353 = 40353;
     public const int Location40414 = 40414;
+    public const int Location31275 = 31275;
+    public const int Location31276 = 31276;
+    public const int Location40228 = 40228;
+    public const int Location15969 = 15969;
+    public const int Location40272 = 40272;
+    public const int Location40231 = 40231;
+    public const int Location40323 = 40323;
+    public const int Location17312 = 17312;
     public const int Location51075 = 51075;
     public const int Location51091 = 51091;
     public const int Location40415 = 40415;
