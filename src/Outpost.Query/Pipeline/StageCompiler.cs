@@ -124,7 +124,8 @@ internal static class StageCompiler
                     throw new MongoException(15973, "the $sort key specification must be an object");
                 }
 
-                return [new SortStage(SortKey.Parse(spec, "$sort"))];
+                SortKey.Parse(spec, "$sort"); // MongoDB's $sort validation codes (15973/15975/15976)
+                return [new SortStage(Sorting.SortSpec.Compile((BsonDocument)spec, context.Collation))];
             case "$group":
                 return [CompileGroup(spec, context)];
             case "$count":

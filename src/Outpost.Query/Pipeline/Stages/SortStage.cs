@@ -6,11 +6,15 @@ using Outpost.Query.Expressions;
 namespace Outpost.Query.Pipeline.Stages;
 
 /// <summary>$sort: stable, in memory up to the limit, then sorted runs on disk merged at the end (allowDiskUse).</summary>
-internal sealed class SortStage(SortKey key, long? limit = null) : PipelineStage
+internal sealed class SortStage(IComparer<BsonDocument> key, long? limit = null) : PipelineStage
 {
-    public override string Name => "$sort";
+    /// <summary>A sort by a <see cref="SortKey"/> (internal sorts of $bucketAuto/$setWindowFields/$bucket).</summary>
+    public SortStage(SortKey sortKey, long? limit = null)
+        : this(Comparer<BsonDocument>.Create((a, b) => sortKey.Compare(a, b)), limit)
+    {
+    }
 
-    public SortKey Key => key;
+    public override string Name => "$sort";
 
     public override async IAsyncEnumerable<BsonDocument> ExecuteAsync(IAsyncEnumerable<BsonDocument> input, StageRuntime runtime, [EnumeratorCancellation] CancellationToken ct)
     {
