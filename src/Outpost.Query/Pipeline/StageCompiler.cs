@@ -39,6 +39,15 @@ internal static class StageCompiler
             result.AddRange(Compile(e.Name, e.Value, context, host, nested));
         }
 
+        // $sort immediately followed by $limit: the sort only needs the top k (the $limit stays, and is then a no-op).
+        for (int i = 0; i + 1 < result.Count; i++)
+        {
+            if (result[i] is SortStage sort && result[i + 1] is LimitSkipStage { IsLimit: true } limit)
+            {
+                result[i] = sort.WithLimit(limit.Count);
+            }
+        }
+
         return [.. result];
     }
 

@@ -169,3 +169,38 @@ public class WindowStageTests : PipelineTestBase
             "[{ t: 1, a: 5, b: 1, c: 10 }, { t: 2, a: 0, b: 1, c: 20.0 }, { t: 3, b: 3, c: 30, a: 0 }]");
     }
 }
+
+public class PipelineHostAndOptimizationTests : PipelineTestBase
+{
+    [Fact]
+    public async Task Claimed_leading_stages_are_left_to_the_host()
+    {
+        // The host claims the leading $geoNear (which the library cannot run) and produces the input itself.
+        var host = new InMemoryPipelineHost { Claim = 1 };
+        await CheckAsync("[{ $geoNear: { near: [0, 0], distanceField: 'd' } }, { $project: { _id: 0, a: 1 } }]", "[{ a: 1, b: 2 }]", "[{ a: 1 }]", host);
+    }
+
+    [Fact]
+    public async Task Sort_then_limit_keeps_only_the_top_k_within_a_tiny_memory_limit()
+    {
+        var docs = "[" + string.Join(", ", Enumerable.Range(0, 3000).Select(i => $"{{ _id: {i}, v: {(i * 7919) % 3000}, pad: '{new string('x', 40)}' }}")) + "]";
+        var context = new QueryContext { MemoryLimitBytes = 20_000 };
+        await CheckAsync("[{ $sort: { v: -1 } }, { $limit: 3 }, { $project: { _id: 0, v: 1 } }]", docs, "[{ v: 2999 }, { v: 2998 }, { v: 2997 }]", context: context);
+        Assert.Equal(292, await ErrorCodeAsync("[{ $sort: { v: -1 } }, { $skip: 1 }, { $limit: 3 }]", docs, context: context));
+    }
+
+    [Fact]
+    public async Task Group_keys_follow_the_collation()
+    {
+        var context = new QueryContext { Collation = Sorting.Collation.FromDocument(AggJson.Doc("{ locale: 'en', strength: 2 }")) };
+        var result = await RunAsync("[{ $group: { _id: '$c', n: { $sum: 1 } } }]", "[{ c: 'Oslo' }, { c: 'oslo' }, { c: 'Rome' }]", context);
+        Assert.Equal([2, 1], result.Select(d => d["n"].AsInt32));
+    }
+
+    [Fact]
+    public async Task Comparison_expressions_follow_the_collation()
+    {
+        var context = new QueryContext { Collation = Sorting.Collation.FromDocument(AggJson.Doc("{ locale: 'en', strength: 1 }")) };
+        await CheckAsync("[{ $project: { _id: 0, eq: { $eq: ['$a', 'resume'] } } }]", "[{ a: 'Résumé' }]", "[{ eq: true }]", context: context);
+    }
+}
