@@ -204,3 +204,34 @@ public class PipelineHostAndOptimizationTests : PipelineTestBase
         await CheckAsync("[{ $project: { _id: 0, eq: { $eq: ['$a', 'resume'] } } }]", "[{ a: 'Résumé' }]", "[{ eq: true }]", context: context);
     }
 }
+
+public class CrudSpecAggregateTests : PipelineTestBase
+{
+    [Fact]
+    public async Task Aggregate_with_let_option_from_the_CRUD_spec()
+    {
+        var vars = AggregationExpression.EvaluateVariables(AggJson.Doc("{ id: 1, x: 'foo', y: { $literal: '$bar' }, rand: { $rand: {} } }"), QueryContext.Default);
+        Assert.Equal(BsonType.Double, vars["rand"].Type);
+        var context = new QueryContext { Variables = vars };
+        var result = await RunAsync(
+            "[{ $match: { $expr: { $eq: ['$_id', '$$id'] } } }, { $project: { _id: 0, x: '$$x', y: '$$y', rand: '$$rand' } }]",
+            "[{ _id: 1 }, { _id: 2 }]", context);
+        var doc = Assert.Single(result);
+        Assert.Equal("foo", doc["x"].AsString);
+        Assert.Equal("$bar", doc["y"].AsString);
+        Assert.Equal(vars["rand"].AsDouble, doc["rand"].AsDouble);
+    }
+
+    [Fact]
+    public async Task Aggregate_with_collation_from_the_CRUD_spec()
+    {
+        var context = new QueryContext { Collation = Sorting.Collation.FromDocument(AggJson.Doc("{ locale: 'en_US', strength: 2 }")) };
+        await CheckAsync("[{ $match: { x: 'PING' } }]", "[{ _id: 1, x: 'ping' }, { _id: 2, x: 'pong' }]", "[{ _id: 1, x: 'ping' }]", context: context);
+    }
+
+    [Fact]
+    public async Task Aggregate_with_multiple_stages_from_the_CRUD_spec()
+    {
+        await CheckAsync("[{ $sort: { x: 1 } }, { $match: { _id: { $gt: 1 } } }]", "[{ _id: 1, x: 11 }, { _id: 2, x: 22 }, { _id: 3, x: 33 }]", "[{ _id: 2, x: 22 }, { _id: 3, x: 33 }]");
+    }
+}
