@@ -235,3 +235,56 @@ public class CrudSpecAggregateTests : PipelineTestBase
         await CheckAsync("[{ $sort: { x: 1 } }, { $match: { _id: { $gt: 1 } } }]", "[{ _id: 1, x: 11 }, { _id: 2, x: 22 }, { _id: 3, x: 33 }]", "[{ _id: 2, x: 22 }, { _id: 3, x: 33 }]");
     }
 }
+
+public class WindowRangeDirectionTests : PipelineTestBase
+{
+    [Fact]
+    public async Task Range_windows_are_value_based_in_either_sort_direction()
+    {
+        const string docs = "[{ _id: 1, t: 1, v: 1 }, { _id: 2, t: 2, v: 10 }, { _id: 3, t: 4, v: 100 }]";
+        var asc = await RunAsync("[{ $setWindowFields: { sortBy: { t: 1 }, output: { s: { $sum: '$v', window: { range: [-1, 0] } } } } }]", docs);
+        var desc = await RunAsync("[{ $setWindowFields: { sortBy: { t: -1 }, output: { s: { $sum: '$v', window: { range: [-1, 0] } } } } }, { $sort: { _id: 1 } }]", docs);
+        BsonAssert.Equal(AggJson.Array("[1, 11, 100]"), new BsonArray(asc.Select(d => d["s"])));
+        BsonAssert.Equal(AggJson.Array("[1, 11, 100]"), new BsonArray(desc.Select(d => d["s"])));
+    }
+}
+
+public class WindowValidationTests : PipelineTestBase
+{
+    [Theory]
+    [InlineData("{ r: { $sum: '$v', window: { documents: [-1, 0] } } }", null, 5339901)]
+    [InlineData("{ r: { $sum: '$v', window: { range: [-1, 0] } } }", "{ a: 1, b: 1 }", 5339902)]
+    [InlineData("{ r: { $shift: { output: '$v', by: 1 } } }", null, 9)]
+    [InlineData("{ r: { $shift: { output: '$v', by: 1 }, window: { documents: [0, 1] } } }", "{ t: 1 }", 9)]
+    [InlineData("{ r: { $derivative: { input: '$v', unit: 'hour' }, window: { documents: [-1, 0] } } }", "{ t: 1 }", 5624900)]
+    [InlineData("{ r: { $derivative: { input: '$v' }, window: { documents: [-1, 0] } } }", "{ d: 1 }", 5624901)]
+    [InlineData("{ r: { $integral: { input: '$v', unit: 'hour' } } }", "{ t: 1 }", 5423901)]
+    [InlineData("{ r: { $integral: { input: '$v' } } }", "{ d: 1 }", 5423902)]
+    public async Task Rejects_invalid_windows(string output, string? sortBy, int code)
+    {
+        string sort = sortBy is null ? string.Empty : $"sortBy: {sortBy}, ";
+        Assert.Equal(code, await ErrorCodeAsync($"[{{ $setWindowFields: {{ {sort}output: {output} }} }}]", "[{ t: 1, v: 1, d: ISODate('2024-01-01T00:00:00Z') }, { t: 2, v: 2, d: ISODate('2024-01-01T01:00:00Z') }]"));
+    }
+
+    [Fact]
+    public async Task Partition_by_an_array_is_a_type_mismatch() =>
+        Assert.Equal(14, await ErrorCodeAsync("[{ $setWindowFields: { partitionBy: '$a', output: { r: { $sum: 1 } } } }]", "[{ a: [1] }]"));
+
+    [Fact]
+    public async Task Range_current_bound_is_the_current_document_not_its_value()
+    {
+        var result = await RunAsync("[{ $setWindowFields: { sortBy: { t: 1 }, output: { r: { $sum: '$v', window: { range: ['unbounded', 'current'] } } } } }]",
+            "[{ t: 1, v: 1 }, { t: 1, v: 10 }, { t: 2, v: 100 }]");
+        BsonAssert.Equal(AggJson.Array("[1, 11, 111]"), new BsonArray(result.Select(d => d["r"])));
+    }
+
+    [Fact]
+    public async Task Derivative_and_integral_with_date_units()
+    {
+        var result = await RunAsync(
+            "[{ $setWindowFields: { sortBy: { d: 1 }, output: { rate: { $derivative: { input: '$v', unit: 'hour' }, window: { documents: [-1, 0] } }, area: { $integral: { input: '$v', unit: 'hour' }, window: { documents: ['unbounded', 'current'] } } } } }]",
+            "[{ d: ISODate('2024-01-01T00:00:00Z'), v: 0 }, { d: ISODate('2024-01-01T02:00:00Z'), v: 10 }]");
+        BsonAssert.Equal(AggJson.Array("[null, 5.0]"), new BsonArray(result.Select(d => d["rate"])));
+        BsonAssert.Equal(AggJson.Array("[0.0, 10.0]"), new BsonArray(result.Select(d => d["area"])));
+    }
+}
