@@ -113,7 +113,8 @@ internal sealed class CatalogManager
             indexes = [new IndexState(idSpec, idTree, IndexKinds.Create(idKey, false, _encoder), false)];
         }
 
-        var state = new CollectionState(database, name, Guid.NewGuid(), tree, options, indexes);
+        var natural = options.Capped && options.ViewOn is null ? await AllocateTreeAsync(tx, cancellationToken).ConfigureAwait(false) : 0;
+        var state = new CollectionState(database, name, Guid.NewGuid(), tree, options, indexes, natural);
         await WriteStateAsync(tx, state, cancellationToken).ConfigureAwait(false);
         tx.AppendLog(ChangeLogRecord.Ddl("create", database, name, new BsonDocument("uuid", BsonBinary.FromGuid(state.Uuid))));
         return state;
@@ -123,6 +124,11 @@ internal sealed class CatalogManager
     public static async Task DropInAsync(IStorageTransaction tx, CollectionState state, bool log, CancellationToken cancellationToken)
     {
         if (state.Tree != 0) await tx.DeleteRangeAsync(state.Tree, KeyRange.All, cancellationToken).ConfigureAwait(false);
+        if (state.IsCapped)
+        {
+            await tx.DeleteRangeAsync(state.NaturalTree, KeyRange.All, cancellationToken).ConfigureAwait(false);
+            await tx.DeleteAsync(StorageLayout.MetaTree, StorageLayout.CappedStatsKey(state.NaturalTree), cancellationToken).ConfigureAwait(false);
+        }
         foreach (var index in state.Indexes)
         {
             await tx.DeleteRangeAsync(index.Tree, KeyRange.All, cancellationToken).ConfigureAwait(false);

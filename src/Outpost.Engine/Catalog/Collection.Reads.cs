@@ -18,6 +18,14 @@ public sealed partial class Collection
         var state = State;
         if (state is { IsView: true }) return Engine.RunPipelineAsync(this, ViewQuery(options.Filter, options.Sort, options.Skip, Math.Abs(options.Limit), options.Projection, null),
             new AggregateOptions { Collation = options.Collation, Let = options.Let, AllowDiskUse = options.AllowDiskUse }, context, cancellationToken);
+        if (options.Tailable)
+        {
+            if (state is not { IsCapped: true })
+                throw new MongoException(ErrorCodes.BadValue, $"error processing query: ns={Namespace} tailable cursor requested on non capped collection");
+            var tailProjection = options.Projection is { ElementCount: > 0 } p ? ProjectionPlan.Compile(p, QueryContextFor(options.Collation, options.Let)) : null;
+            return Task.FromResult<Cursor>(new TailableCursor(Engine, this, DocumentMatcher.Create(options.Filter, QueryContextFor(options.Collation, options.Let)), tailProjection, options.AwaitData));
+        }
+
         if (state is null) return Task.FromResult<Cursor>(new QueryCursor(Namespace, Empty()));
         var prepared = PrepareFind(state, options, context);
         return Task.FromResult<Cursor>(new QueryCursor(Namespace, RunFind(state, options, prepared, new ExecutionStats(), context)));
