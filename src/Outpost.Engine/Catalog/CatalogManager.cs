@@ -27,6 +27,9 @@ internal sealed class CatalogManager
 
     public IKeyEncoder Encoder => _encoder;
 
+    /// <summary>Shared by document writes, exclusive for DDL.</summary>
+    public CatalogGate Gate { get; } = new();
+
     public ImmutableDictionary<string, CollectionState> Collections => Volatile.Read(ref _collections);
 
     public CollectionState? TryGet(string database, string name) =>
@@ -55,6 +58,7 @@ internal sealed class CatalogManager
     public async Task<T> RunDdlAsync<T>(Func<IStorageTransaction, ImmutableDictionary<string, CollectionState>, Dictionary<string, CollectionState?>, Task<T>> work, CancellationToken cancellationToken)
     {
         await _ddl.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await Gate.EnterExclusiveAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             for (var attempt = 0; ; attempt++)
@@ -83,6 +87,7 @@ internal sealed class CatalogManager
         }
         finally
         {
+            Gate.ExitExclusive();
             _ddl.Release();
         }
     }
