@@ -1,5 +1,6 @@
 using System.Net;
 using Outpost.Engine;
+using Outpost.Wire.Auth;
 using Outpost.Wire.Hosting;
 using Outpost.Wire.Transport;
 
@@ -20,13 +21,13 @@ public sealed class EngineTestServer : IAsyncDisposable
     public OutpostEngine Engine { get; }
     public MongoWireServer Server { get; }
 
-    public static async Task<EngineTestServer> StartAsync()
+    public static async Task<EngineTestServer> StartAsync(bool auth = false)
     {
         string dir = Path.Combine(Path.GetTempPath(), "outpost-wire-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         var engine = await OutpostEngine.OpenAsync(new EngineOptions { SqlitePath = Path.Combine(dir, "outpost.db") });
         var server = new MongoWireServer(new WireServerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0) },
-            new WireHostOptions { EnableTestCommands = true, AdvertisedAddress = "localhost:1" }, null, null,
+            new WireHostOptions { EnableTestCommands = true, AdvertisedAddress = "localhost:1", AuthenticationRequired = auth }, new EngineUserStore(engine), null,
             (registry, dispatcher, host) => EngineBinding.Bind(engine, registry, dispatcher, host));
         server.Start();
         return new EngineTestServer(dir, engine, server);
