@@ -14,6 +14,7 @@ public sealed partial class QueryFilter
 {
     private readonly MatchNode _root;
     private readonly byte[][]? _fieldNames;
+    private readonly string[] _fieldStrings = [];
 
     private QueryFilter(MatchNode root, FilterAnalysis analysis, BsonDocument source)
     {
@@ -23,7 +24,8 @@ public sealed partial class QueryFilter
         var names = new HashSet<string>(StringComparer.Ordinal);
         if (root.CollectTopLevelFields(names))
         {
-            _fieldNames = names.Select(Encoding.UTF8.GetBytes).ToArray();
+            _fieldStrings = [.. names];
+            _fieldNames = _fieldStrings.Select(Encoding.UTF8.GetBytes).ToArray();
         }
     }
 
@@ -63,7 +65,7 @@ public sealed partial class QueryFilter
     /// <summary>Matches BSON bytes, decoding only what the filter reads.</summary>
     public bool Matches(ReadOnlySpan<byte> bson, MatchDetails? details)
     {
-        var document = _fieldNames is null ? BsonSerializer.Deserialize(bson) : BsonSpanReader.ReadFields(bson, _fieldNames);
+        var document = _fieldNames is null ? BsonSerializer.Deserialize(bson) : BsonSpanReader.ReadFields(bson, _fieldNames, _fieldStrings);
         return _root.Matches(document, details);
     }
 }

@@ -474,7 +474,7 @@ public sealed class StorageEngineTests
         }
 
         // Well under the 5 s poll safety net: NOTIFY, not polling, woke it.
-        await waiting.WaitAsync(TimeSpan.FromSeconds(2), Ct);
+        await waiting.WaitAsync(TimeSpan.FromSeconds(4), Ct);
         Assert.Equal("from A", Encoding.UTF8.GetString((await nodeB.ReadLogAsync(0, 10, Ct))[0].Data));
     }
 
@@ -640,5 +640,56 @@ public sealed class StorageEngineTests
         await using var read = await engine.BeginAsync(StorageTransactionMode.ReadOnly, Ct);
         Assert.Equal(3000, await read.CountAsync(OtherTree, KeyRange.All, Ct));
         Assert.Equal(10, await read.CountAsync(OtherTree, KeyRange.HalfOpen(S("k00010"), S("k00020")), Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(StorageBackend.Names), MemberType = typeof(StorageBackend))]
+    public async Task Concurrent_read_modify_write_with_retry_on_conflict_loses_no_update(string backend)
+    {
+        await using var store = await StorageBackend.CreateAsync(backend);
+        await using var engine = await store.OpenAsync();
+        await PutCommittedAsync(engine, Tree, (S("counter"), BitConverter.GetBytes(0)));
+        const int workers = 4, incrementsEach = 15;
+        var conflicts = 0;
+
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < incrementsEach; i++)
+            {
+                while (true)
+                {
+                    await using var tx = await engine.BeginAsync(StorageTransactionMode.ReadWrite, Ct);
+                    try
+                    {
+                        var value = BitConverter.ToInt32(await tx.GetAsync(Tree, S("counter"), Ct));
+                        await Task.Yield();
+                        await tx.PutAsync(Tree, S("counter"), BitConverter.GetBytes(value + 1), Ct);
+                        await tx.CommitAsync(Ct);
+                        break;
+                    }
+                    catch (StorageWriteConflictException)
+                    {
+                        Interlocked.Increment(ref conflicts);
+                    }
+                }
+            }
+        }, Ct)));
+
+        await using var read = await engine.BeginAsync(StorageTransactionMode.ReadOnly, Ct);
+        Assert.Equal(workers * incrementsEach, BitConverter.ToInt32(await read.GetAsync(Tree, S("counter"), Ct)));
+        TestContext.Current.TestOutputHelper?.WriteLine($"{conflicts} conflicts retried");
+    }
+
+    [Theory]
+    [MemberData(nameof(StorageBackend.Names), MemberType = typeof(StorageBackend))]
+    public async Task A_single_owner_store_refuses_a_second_open_until_the_first_is_disposed(string backend)
+    {
+        await using var store = await StorageBackend.CreateAsync(backend);
+        if (store.SupportsManyOpeners) Assert.Skip($"{store.Name}: many processes may open the store by design.");
+        var first = await store.OpenAsync();
+        await Assert.ThrowsAsync<StorageException>(store.OpenAsync);
+        await first.DisposeAsync();
+        await using var second = await store.OpenAsync();
+        Assert.Equal(1, second.SchemaVersion);
     }
 }

@@ -12,7 +12,7 @@ namespace Outpost.Query.Filters;
 internal static class BsonSpanReader
 {
     /// <summary>Builds a document holding only the listed top-level fields (in document order).</summary>
-    public static BsonDocument ReadFields(ReadOnlySpan<byte> bson, byte[][] names)
+    public static BsonDocument ReadFields(ReadOnlySpan<byte> bson, byte[][] names, string[] strings)
     {
         var result = new BsonDocument(names.Length);
         if (bson.Length < 5 || BinaryPrimitives.ReadInt32LittleEndian(bson) != bson.Length)
@@ -42,7 +42,7 @@ internal static class BsonSpanReader
             {
                 if (name.SequenceEqual(names[i]))
                 {
-                    result.Add(Encoding.UTF8.GetString(names[i]), ReadValue(type, bson.Slice(pos, length)));
+                    result.Add(strings[i], ReadValue(type, bson.Slice(pos, length)));
                     found++;
                     break;
                 }

@@ -1,0 +1,10 @@
+namespace Shopfloor.Domain;
+
+/// <summary>Priority of a project (seed default: medium).</summary>
+public enum ProjectPriority
+{
+    Low,
+    Medium,
+    High,
+    Critical,
+}

@@ -1,0 +1,4 @@
+namespace Shopfloor.Domain;
+
+/// <summary>Image size in pixels.</summary>
+public sealed record Resolution(int Width, int Height);
