@@ -11,7 +11,8 @@ internal sealed class SqliteReadConnection : IDisposable
     private readonly SqliteCommand _begin;
     private readonly SqliteCommand _pin;
     private readonly SqliteCommand _end;
-    private readonly SqliteCommand _get;
+    private readonly SqliteRawStatement _get;
+    private readonly SqliteRawStatement _exists;
     private readonly SqliteCommand?[] _scans = new SqliteCommand?[SqliteRangeSql.ShapeCount * 2];
     private readonly bool[] _scanBusy = new bool[SqliteRangeSql.ShapeCount * 2];
     private readonly SqliteCommand?[] _counts = new SqliteCommand?[SqliteRangeSql.ShapeCount];
@@ -26,16 +27,16 @@ internal sealed class SqliteReadConnection : IDisposable
         Connection.Open();
         using (var pragma = Connection.CreateCommand())
         {
-            pragma.CommandText = $"PRAGMA busy_timeout = {options.BusyTimeoutMilliseconds}; PRAGMA cache_size = -{options.CacheSizeKib}; PRAGMA query_only = 1;";
+            pragma.CommandText = $"PRAGMA busy_timeout = {options.BusyTimeoutMilliseconds}; PRAGMA cache_size = -{options.ReadCacheSizeKib}; PRAGMA query_only = 1;";
             pragma.ExecuteNonQuery();
         }
 
         _begin = Prepare("BEGIN");
         _pin = Prepare("SELECT commit_version FROM outpost_state WHERE id = 1");
         _end = Prepare("ROLLBACK");
-        _get = Prepare("SELECT value FROM outpost_kv WHERE tree = $tree AND key = $key");
-        _get.Parameters.Add("$tree", SqliteType.Integer);
-        _get.Parameters.Add("$key", SqliteType.Blob);
+        // Point reads are the hottest read path (_id lookups, unique checks): raw statements, no data reader.
+        _get = new SqliteRawStatement(Connection, "SELECT value FROM outpost_kv WHERE tree = ?1 AND key = ?2");
+        _exists = new SqliteRawStatement(Connection, "SELECT 1 FROM outpost_kv WHERE tree = ?1 AND key = ?2");
     }
 
     public SqliteConnection Connection { get; }
@@ -55,12 +56,32 @@ internal sealed class SqliteReadConnection : IDisposable
         _end.ExecuteNonQuery();
     }
 
-    public byte[]? Get(long tree, byte[] key)
+    public byte[]? Get(long tree, ReadOnlySpan<byte> key)
     {
-        _get.Parameters[0].Value = tree;
-        _get.Parameters[1].Value = key;
-        using var reader = _get.ExecuteReader();
-        return reader.Read() ? reader.GetFieldValue<byte[]>(0) : null;
+        _get.BindInt64(1, tree);
+        _get.BindBlob(2, key);
+        try
+        {
+            return _get.Step() ? _get.ColumnBlob(0) : null;
+        }
+        finally
+        {
+            _get.Reset();
+        }
+    }
+
+    public bool Exists(long tree, ReadOnlySpan<byte> key)
+    {
+        _exists.BindInt64(1, tree);
+        _exists.BindBlob(2, key);
+        try
+        {
+            return _exists.Step();
+        }
+        finally
+        {
+            _exists.Reset();
+        }
     }
 
     /// <summary>
@@ -156,6 +177,7 @@ internal sealed class SqliteReadConnection : IDisposable
         _pin.Dispose();
         _end.Dispose();
         _get.Dispose();
+        _exists.Dispose();
         Connection.Dispose();
     }
 }

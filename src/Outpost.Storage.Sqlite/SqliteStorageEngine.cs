@@ -66,7 +66,7 @@ public sealed class SqliteStorageEngine : IStorageEngine
                 using (var pragma = connection.CreateCommand())
                 {
                     var synchronous = options.Synchronous == SqliteSynchronousMode.Full ? "FULL" : "NORMAL";
-                    pragma.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA busy_timeout = {options.BusyTimeoutMilliseconds}; PRAGMA cache_size = -{options.CacheSizeKib};";
+                    pragma.CommandText = $"PRAGMA page_size = {options.PageSize}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA busy_timeout = {options.BusyTimeoutMilliseconds}; PRAGMA cache_size = -{options.CacheSizeKib};";
                     pragma.ExecuteNonQuery();
                 }
 

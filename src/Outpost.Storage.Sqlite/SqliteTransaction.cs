@@ -35,14 +35,14 @@ internal sealed class SqliteTransaction : IStorageTransaction
     {
         var reader = Active();
         var overlay = _writes?.Find(tree);
-        var keyArray = AsArray(key);
         if (overlay is not null)
         {
+            var keyArray = AsArray(key);
             if (overlay.Writes.TryGetValue(keyArray, out var value)) return ValueTask.FromResult(value);
             if (overlay.InDeletedRange(keyArray)) return ValueTask.FromResult<byte[]?>(null);
         }
 
-        return ValueTask.FromResult(reader.Get(tree, keyArray));
+        return ValueTask.FromResult(reader.Get(tree, key.Span));
     }
 
     public async IAsyncEnumerable<StorageEntry> ScanAsync(long tree, KeyRange range, bool reverse = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -118,16 +118,16 @@ internal sealed class SqliteTransaction : IStorageTransaction
         return ValueTask.CompletedTask;
     }
 
-    public async ValueTask InsertAsync(long tree, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
+    public ValueTask InsertAsync(long tree, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
     {
-        var writes = Writable();
+        var overlay = Writable().GetOrAdd(tree);
         var keyArray = key.ToArray();
-        if (await GetAsync(tree, keyArray, cancellationToken).ConfigureAwait(false) is not null)
-        {
-            throw new StorageDuplicateKeyException(tree, keyArray);
-        }
-
-        writes.GetOrAdd(tree).Set(keyArray, value.ToArray());
+        var exists = overlay.Writes.TryGetValue(keyArray, out var pending)
+            ? pending is not null
+            : !overlay.InDeletedRange(keyArray) && _reader!.Exists(tree, keyArray);
+        if (exists) throw new StorageDuplicateKeyException(tree, keyArray);
+        overlay.Set(keyArray, value.ToArray());
+        return ValueTask.CompletedTask;
     }
 
     public ValueTask DeleteAsync(long tree, ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default)

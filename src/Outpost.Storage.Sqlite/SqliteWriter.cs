@@ -13,9 +13,9 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteCommand _begin;
     private readonly SqliteCommand _commit;
     private readonly SqliteCommand _rollback;
-    private readonly SqliteCommand _upsert;
-    private readonly SqliteCommand _delete;
-    private readonly SqliteCommand _appendLog;
+    private readonly SqliteRawStatement _upsert;
+    private readonly SqliteRawStatement _delete;
+    private readonly SqliteRawStatement _appendLog;
     private readonly SqliteCommand _updateState;
     private readonly SqliteCommand _trimLog;
     private readonly SqliteCommand?[] _deleteRanges = new SqliteCommand?[SqliteRangeSql.ShapeCount];
@@ -26,24 +26,16 @@ internal sealed class SqliteWriter : IDisposable
         _begin = Prepare("BEGIN IMMEDIATE");
         _commit = Prepare("COMMIT");
         _rollback = Prepare("ROLLBACK");
-        _upsert = Prepare("INSERT INTO outpost_kv(tree, key, value) VALUES ($tree, $key, $value) ON CONFLICT(tree, key) DO UPDATE SET value = excluded.value");
-        _upsert.Parameters.Add("$tree", SqliteType.Integer);
-        _upsert.Parameters.Add("$key", SqliteType.Blob);
-        _upsert.Parameters.Add("$value", SqliteType.Blob);
-        _delete = Prepare("DELETE FROM outpost_kv WHERE tree = $tree AND key = $key");
-        _delete.Parameters.Add("$tree", SqliteType.Integer);
-        _delete.Parameters.Add("$key", SqliteType.Blob);
-        _appendLog = Prepare("INSERT INTO outpost_log(pos, commit_time, entry) VALUES ($pos, $time, $entry)");
-        _appendLog.Parameters.Add("$pos", SqliteType.Integer);
-        _appendLog.Parameters.Add("$time", SqliteType.Integer);
-        _appendLog.Parameters.Add("$entry", SqliteType.Blob);
+        _upsert = new SqliteRawStatement(connection, "INSERT INTO outpost_kv(tree, key, value) VALUES (?1, ?2, ?3) ON CONFLICT(tree, key) DO UPDATE SET value = excluded.value");
+        _delete = new SqliteRawStatement(connection, "DELETE FROM outpost_kv WHERE tree = ?1 AND key = ?2");
+        _appendLog = new SqliteRawStatement(connection, "INSERT INTO outpost_log(pos, commit_time, entry) VALUES (?1, ?2, ?3)");
         _updateState = Prepare("UPDATE outpost_state SET commit_version = $version, log_last = $last, commit_time = $time WHERE id = 1");
         _updateState.Parameters.Add("$version", SqliteType.Integer);
         _updateState.Parameters.Add("$last", SqliteType.Integer);
         _updateState.Parameters.Add("$time", SqliteType.Integer);
         _trimLog = Prepare("DELETE FROM outpost_log WHERE pos < $before AND pos < (SELECT max(pos) FROM outpost_log)");
         _trimLog.Parameters.Add("$before", SqliteType.Integer);
-        foreach (var command in new[] { _upsert, _delete, _appendLog, _updateState, _trimLog }) command.Prepare();
+        foreach (var command in new[] { _updateState, _trimLog }) command.Prepare();
     }
 
     public (long CommitVersion, long LogLast, long CommitTime) ReadState()
@@ -63,12 +55,12 @@ internal sealed class SqliteWriter : IDisposable
             var last = firstLogPosition - 1;
             if (writes.Log is not null)
             {
-                _appendLog.Parameters[1].Value = commitTime;
+                _appendLog.BindInt64(2, commitTime);
                 foreach (var entry in writes.Log)
                 {
-                    _appendLog.Parameters[0].Value = ++last;
-                    _appendLog.Parameters[2].Value = entry;
-                    _appendLog.ExecuteNonQuery();
+                    _appendLog.BindInt64(1, ++last);
+                    _appendLog.BindBlob(3, entry);
+                    _appendLog.Execute();
                 }
             }
 
@@ -106,20 +98,20 @@ internal sealed class SqliteWriter : IDisposable
             }
         }
 
-        _upsert.Parameters[0].Value = tree.Tree;
-        _delete.Parameters[0].Value = tree.Tree;
+        _upsert.BindInt64(1, tree.Tree);
+        _delete.BindInt64(1, tree.Tree);
         foreach (var (key, value) in tree.Sorted)
         {
             if (value is null)
             {
-                _delete.Parameters[1].Value = key;
-                _delete.ExecuteNonQuery();
+                _delete.BindBlob(2, key);
+                _delete.Execute();
             }
             else
             {
-                _upsert.Parameters[1].Value = key;
-                _upsert.Parameters[2].Value = value;
-                _upsert.ExecuteNonQuery();
+                _upsert.BindBlob(2, key);
+                _upsert.BindBlob(3, value);
+                _upsert.Execute();
             }
         }
     }
@@ -146,7 +138,10 @@ internal sealed class SqliteWriter : IDisposable
     public void Dispose()
     {
         foreach (var command in _deleteRanges) command?.Dispose();
-        foreach (var command in new[] { _begin, _commit, _rollback, _upsert, _delete, _appendLog, _updateState, _trimLog }) command.Dispose();
+        foreach (var command in new[] { _begin, _commit, _rollback, _updateState, _trimLog }) command.Dispose();
+        _upsert.Dispose();
+        _delete.Dispose();
+        _appendLog.Dispose();
         _connection.Dispose();
     }
 }

@@ -641,4 +641,42 @@ public sealed class StorageEngineTests
         Assert.Equal(3000, await read.CountAsync(OtherTree, KeyRange.All, Ct));
         Assert.Equal(10, await read.CountAsync(OtherTree, KeyRange.HalfOpen(S("k00010"), S("k00020")), Ct));
     }
+
+    [Theory]
+    [MemberData(nameof(StorageBackend.Names), MemberType = typeof(StorageBackend))]
+    public async Task Concurrent_read_modify_write_with_retry_on_conflict_loses_no_update(string backend)
+    {
+        await using var store = await StorageBackend.CreateAsync(backend);
+        await using var engine = await store.OpenAsync();
+        await PutCommittedAsync(engine, Tree, (S("counter"), BitConverter.GetBytes(0)));
+        const int workers = 4, incrementsEach = 15;
+        var conflicts = 0;
+
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < incrementsEach; i++)
+            {
+                while (true)
+                {
+                    await using var tx = await engine.BeginAsync(StorageTransactionMode.ReadWrite, Ct);
+                    try
+                    {
+                        var value = BitConverter.ToInt32(await tx.GetAsync(Tree, S("counter"), Ct));
+                        await Task.Yield();
+                        await tx.PutAsync(Tree, S("counter"), BitConverter.GetBytes(value + 1), Ct);
+                        await tx.CommitAsync(Ct);
+                        break;
+                    }
+                    catch (StorageWriteConflictException)
+                    {
+                        Interlocked.Increment(ref conflicts);
+                    }
+                }
+            }
+        }, Ct)));
+
+        await using var read = await engine.BeginAsync(StorageTransactionMode.ReadOnly, Ct);
+        Assert.Equal(workers * incrementsEach, BitConverter.ToInt32(await read.GetAsync(Tree, S("counter"), Ct)));
+        TestContext.Current.TestOutputHelper?.WriteLine($"{conflicts} conflicts retried");
+    }
 }
