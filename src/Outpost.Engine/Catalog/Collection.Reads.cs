@@ -20,7 +20,11 @@ public sealed partial class Collection
             new AggregateOptions { Collation = options.Collation, Let = options.Let, AllowDiskUse = options.AllowDiskUse }, context, cancellationToken);
         if (state is null) return Task.FromResult<Cursor>(new QueryCursor(Namespace, Empty()));
         var prepared = PrepareFind(state, options, context);
-        return Task.FromResult<Cursor>(new QueryCursor(Namespace, RunFind(state, options, prepared, new ExecutionStats(), context)));
+        var stats = new ExecutionStats();
+        var results = RunFind(state, options, prepared, stats, context);
+        if (Engine.Profiler.IsActive(Database.Name, Name))
+            results = Engine.Profiler.ProfileQueryAsync(Engine, this, options, prepared.Plan, stats, context, results);
+        return Task.FromResult<Cursor>(new QueryCursor(Namespace, results));
     }
 
     /// <summary>A find on a view as the pipeline appended to the view's own.</summary>
