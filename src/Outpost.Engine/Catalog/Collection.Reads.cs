@@ -60,7 +60,7 @@ public sealed partial class Collection
         if (options.Skip < 0) throw new MongoException(51024, "Location51024", "BSON field 'skip' value must be >= 0, actual value '" + options.Skip + "'");
         var matcher = DocumentMatcher.Create(options.Filter, QueryContextFor(options.Collation, options.Let));
         var plan = Engine.Planner.Plan(state, options.Filter, options.Sort, options.Hint);
-        plan = Indexes.SpecialAccess.Adjust(state, matcher, plan);
+        plan = Indexes.SpecialAccess.Adjust(state, matcher, plan, Engine.Planner, options.Hint is not null);
         return (plan, matcher);
     }
 

@@ -13,6 +13,8 @@ internal static class IndexKinds
         if (Text.TextIndexSpec.IsText(keyPattern)) return new Text.TextIndexKind(keyPattern, spec ?? new BsonDocument("key", keyPattern), encoder);
         foreach (var e in keyPattern)
             if (e.Value is BsonString { Value: "2dsphere" }) return new Geo.GeoIndexKind(keyPattern);
+        foreach (var e in keyPattern)
+            if (e.Name == "$**" || e.Name.EndsWith(".$**", StringComparison.Ordinal)) return new Wildcard.WildcardIndexKind(keyPattern, spec, encoder);
         var fields = new List<(string Path, bool Descending)>(keyPattern.ElementCount);
         foreach (var e in keyPattern)
         {

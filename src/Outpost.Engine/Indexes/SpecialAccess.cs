@@ -32,7 +32,7 @@ internal sealed class SpecialAccess
     public string MetaName => Text is not null ? "textScore" : "geoNearDistance";
 
     /// <summary>Replaces <paramref name="plan"/> when the filter needs (or profits from) a special index.</summary>
-    public static QueryPlan Adjust(CollectionState state, DocumentMatcher matcher, QueryPlan plan)
+    public static QueryPlan Adjust(CollectionState state, DocumentMatcher matcher, QueryPlan plan, QueryPlanner planner, bool hinted)
     {
         var analysis = matcher.Analysis;
         if (analysis is null) return plan;
@@ -76,7 +76,7 @@ internal sealed class SpecialAccess
             };
         }
 
-        return plan.IsCollectionScan ? WithinPlan(state, matcher.Filter) ?? plan : plan;
+        return plan.IsCollectionScan && !hinted ? WithinPlan(state, matcher.Filter) ?? Wildcard.WildcardPlanner.Plan(state, matcher.Filter, planner) ?? plan : plan;
     }
 
     public static IndexState? FindGeoIndex(CollectionState state, string path)
