@@ -173,6 +173,26 @@ internal sealed class SpecialAccess
         }
     }
 
+    /// <summary>MongoDB's explain stages around the FETCH/IXSCAN pair: TEXT_MATCH → FETCH → TEXT_OR → IXSCAN, or GEO_NEAR_2DSPHERE.</summary>
+    public BsonDocument Explain(BsonDocument fetch)
+    {
+        if (Text is not null)
+        {
+            if (fetch.TryGetValue("inputStage", out var ixscan)) fetch.Set("inputStage", new BsonDocument { { "stage", "TEXT_OR" }, { "inputStage", ixscan } });
+            return new BsonDocument
+            {
+                { "stage", "TEXT_MATCH" }, { "indexPrefix", new BsonDocument() }, { "indexName", fetch.TryGetValue("inputStage", out var i) && i.AsDocument["inputStage"].AsDocument.TryGetValue("indexName", out var n) ? n : BsonNull.Value },
+                { "parsedTextQuery", Text.ParsedQuery() }, { "textIndexVersion", 3 }, { "inputStage", fetch },
+            };
+        }
+
+        var index = Near!.Index;
+        return new BsonDocument
+        {
+            { "stage", "GEO_NEAR_2DSPHERE" }, { "keyPattern", index.KeyPattern }, { "indexName", index.Name }, { "indexVersion", 2 }, { "inputStage", fetch },
+        };
+    }
+
     /// <summary>The text score or distance of a document this access path returned.</summary>
     public double? MetaOf(BsonDocument document) => _meta.TryGetValue(document, out var v) ? v : null;
 }

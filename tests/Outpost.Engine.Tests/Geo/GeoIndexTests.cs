@@ -37,6 +37,8 @@ public sealed class GeoIndexTests
         var c = await Places(t);
         var near = """{"location": {"$near": {"$geometry": {"type": "Point", "coordinates": [-73.9667, 40.78]}, "$minDistance": 2000, "$maxDistance": 10000}}}""";
         Assert.Equal(new[] { "polo-grounds", "sara-roosevelt" }, (await Find(c, near)).Select(d => d["_id"].AsString).ToArray());
+        var explain = await c.ExplainFindAsync(new FindOptions { Filter = J(near) }, ExplainVerbosity.QueryPlanner, null, Ct);
+        Assert.Equal("GEO_NEAR_2DSPHERE", explain["queryPlanner"].AsDocument["winningPlan"].AsDocument["stage"].AsString);
 
         // No bounds: everything with a location, nearest first (Paris last); a limit stops early.
         var all = await Find(c, """{"location": {"$nearSphere": {"$geometry": {"type": "Point", "coordinates": [-73.9667, 40.78]}}}}""");

@@ -63,6 +63,13 @@ public sealed class TextIndexTests
         Assert.Equal(new[] { 2 }, Ids(await Find(c, """{"$text": {"$search": "Coffee", "$caseSensitive": true}}""")));
         Assert.Equal(new[] { 5 }, Ids(await Find(c, """{"$text": {"$search": "CAFÉ", "$diacriticSensitive": true}}""")));
         Assert.Equal(new[] { 1 }, Ids(await Find(c, """{"$text": {"$search": "coffee"}, "author": "xyz"}""")));
+
+        var explain = await c.ExplainFindAsync(new FindOptions { Filter = J("""{"$text": {"$search": "coffee -cream \"coffee shop\""}}""") }, ExplainVerbosity.ExecutionStats, null, Ct);
+        var plan = explain["queryPlanner"].AsDocument["winningPlan"].AsDocument;
+        Assert.Equal("TEXT_MATCH", plan["stage"].AsString);
+        Assert.Equal(J("""{"terms": ["coffe", "shop"], "negatedTerms": ["cream"], "phrases": ["coffee shop"], "negatedPhrases": []}"""), plan["parsedTextQuery"]);
+        Assert.Equal("TEXT_OR", plan["inputStage"].AsDocument["inputStage"].AsDocument["stage"].AsString);
+        Assert.Equal(1L, explain["executionStats"].AsDocument["nReturned"].ToInt64());
     }
 
     [Theory]

@@ -45,6 +45,15 @@ internal sealed class TextSearch
 
     public IReadOnlyCollection<string> PositiveTerms => _positive;
 
+    /// <summary>explain's parsedTextQuery: <c>{terms, negatedTerms, phrases, negatedPhrases}</c>.</summary>
+    public BsonDocument ParsedQuery() => new()
+    {
+        { "terms", new BsonArray(_positive.Order(StringComparer.Ordinal).Select(t => (BsonValue)t)) },
+        { "negatedTerms", new BsonArray(_negative.Order(StringComparer.Ordinal).Select(t => (BsonValue)t)) },
+        { "phrases", new BsonArray(_phrases.Select(t => (BsonValue)t)) },
+        { "negatedPhrases", new BsonArray(_negativePhrases.Select(t => (BsonValue)t)) },
+    };
+
     private void Parse(string search)
     {
         var i = 0;
