@@ -149,13 +149,12 @@ public static class SyncCodec
 
     /// <summary>A required integer field (int32, int64 or integral double).</summary>
     public static long Int64(BsonDocument doc, string name) =>
-        doc.TryGetValue(name, out var v) && v.IsNumeric() ? v.ToInt64() : throw SyncProtocolException.BadValue($"'{name}' must be a number");
+        doc.TryGetValue(name, out var v) && v.IsNumeric ? v.ToInt64() : throw SyncProtocolException.BadValue($"'{name}' must be a number");
 
     /// <summary>An optional integer field.</summary>
     public static long Int64(BsonDocument doc, string name, long fallback) =>
-        doc.TryGetValue(name, out var v) && v.IsNumeric() ? v.ToInt64() : fallback;
+        doc.TryGetValue(name, out var v) && v.IsNumeric ? v.ToInt64() : fallback;
 
-    private static bool IsNumeric(this BsonValue v) => v is BsonInt32 or BsonInt64 or BsonDouble;
 
     private static BsonDocument StampedToBson(StampedValue v)
     {
