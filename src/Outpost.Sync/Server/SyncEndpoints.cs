@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Outpost.Bson;
 using Outpost.Bson.Serialization;
 using Outpost.Sync.Protocol;
+using Outpost.Sync.Transport;
 
 namespace Outpost.Sync.Server;
 

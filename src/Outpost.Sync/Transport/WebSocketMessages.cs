@@ -3,7 +3,7 @@ using System.Net.WebSockets;
 using Outpost.Bson;
 using Outpost.Bson.Serialization;
 
-namespace Outpost.Sync.Server;
+namespace Outpost.Sync.Transport;
 
 /// <summary>Whole BSON documents over a WebSocket (one binary message each); shared by the server endpoint and the client SDK.</summary>
 public sealed class WebSocketMessages(WebSocket socket)
