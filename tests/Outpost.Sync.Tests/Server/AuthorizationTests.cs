@@ -23,6 +23,8 @@ public sealed class AuthorizationTests : IAsyncLifetime
             new BsonDocument { { "_id", "q1" }, { "departmentId", "QA" }, { "title", "secret weld" } },
             new BsonDocument { { "_id", "q2" }, { "departmentId", "QA" }, { "title", "secret seam" } },
         ]);
+        // Loaded by another path: stamp them now so later pushes are newer than the loaded versions.
+        await _server.Service.StampForeignWritesAsync(TestContext.Current.CancellationToken);
     }
 
     public async ValueTask DisposeAsync() => await _server.DisposeAsync();
@@ -79,7 +81,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
     }
 
     private static DocumentOperation Op(long seq, string id, bool delete = false, params FieldChange[] changes) =>
-        new("tablet-1", seq, "photos", id, delete, changes, new FieldStamp(new HlcTimestamp(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 0), "tablet-1"));
+        new("tablet-1", seq, "photos", id, delete, changes, new FieldStamp(new HlcTimestamp(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 5, 0), "tablet-1"));
 
     [Fact]
     public async Task Pushes_touching_QA_documents_are_rejected_and_change_nothing()
