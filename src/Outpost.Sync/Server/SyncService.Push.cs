@@ -48,7 +48,7 @@ public sealed partial class SyncService
         {
             if (op.Sequence <= acked)
             {
-                results.Add(new OperationResult(op.Sequence, OperationStatus.Duplicate, null, []));
+                results.Add(new OperationResult(op.Sequence, OperationStatus.Duplicate, null, [], Changed: false));
                 continue;
             }
             if (op.Sequence != acked + 1) break; // a gap: the client resends from acked + 1
@@ -165,10 +165,10 @@ public sealed partial class SyncService
             }
             foreach (var c in outcome.Conflicts)
                 if (c.NeedsReview) _review.Add((op.ClientId, c));
-            return new OperationResult(op.Sequence, OperationStatus.Applied, null, outcome.Conflicts);
+            return new OperationResult(op.Sequence, OperationStatus.Applied, null, outcome.Conflicts, outcome.Changed);
         }
 
-        private static OperationResult Reject(DocumentOperation op, string reason) => new(op.Sequence, OperationStatus.Rejected, reason, []);
+        private static OperationResult Reject(DocumentOperation op, string reason) => new(op.Sequence, OperationStatus.Rejected, reason, [], Changed: false);
 
         private QueryFilter? WriteFilter(CollectionSyncRule rule)
         {
