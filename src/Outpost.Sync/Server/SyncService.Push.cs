@@ -34,7 +34,7 @@ public sealed partial class SyncService
 
     private async Task<PushResponse> PushOnceAsync(SyncPrincipal principal, PushRequest request, CancellationToken cancellationToken)
     {
-        await using var txn = await _engine.StartTransactionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using var txn = await _engine.StartTransactionAsync(SyncTransaction, cancellationToken).ConfigureAwait(false);
         var context = new OperationContext { Transaction = txn };
         var clients = DataCollection(Options.ClientsCollection);
         var record = (await FindAllAsync(clients, new BsonDocument("_id", request.ClientId), context, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
@@ -93,7 +93,7 @@ public sealed partial class SyncService
                 {
                     try
                     {
-                        await using var txn = await _engine.StartTransactionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                        await using var txn = await _engine.StartTransactionAsync(SyncTransaction, cancellationToken).ConfigureAwait(false);
                         var batch = new PushBatch(this, new OperationContext { Transaction = txn }, system);
                         int dirty = 0;
                         foreach (var doc in chunk)
