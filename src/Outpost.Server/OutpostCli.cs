@@ -28,6 +28,7 @@ public static class OutpostCli
           --replica-set <name>        replica set name reported in hello (default rs0)
           --auth                      require SCRAM authentication
           --enable-test-commands      enable configureFailPoint and other driver test commands
+          --sync-config <file>        serve offline-first sync on the HTTP port with these rules (docs/sync-protocol.md)
           --tls-cert <file>           serve the wire port over TLS (PEM with key, or PKCS#12)
           --tls-key <file>            PEM private key when not inside --tls-cert
           --max-connections <n>       most wire connections at once (default 1000)
@@ -87,6 +88,7 @@ public static class OutpostCli
                 case "--port" when int.TryParse(value, out int p) && p is >= 0 and <= 65535: o.Port = p; break;
                 case "--http-port" when int.TryParse(value, out int hp) && hp is >= 0 and <= 65535: o.HttpPort = hp; break;
                 case "--data": o.DataDirectory = value; break;
+                case "--sync-config": o.SyncConfigFile = value; break;
                 case "--storage": o.Storage = value; break;
                 case "--bind" when IPAddress.TryParse(value == "localhost" ? "127.0.0.1" : value, out var ip): o.Bind = ip; break;
                 case "--advertise": o.Advertise = value.ToLowerInvariant(); break;

@@ -16,6 +16,8 @@ public sealed class ServeOptions
     public string ReplicaSetName { get; set; } = "rs0";
     public bool Auth { get; set; }
     public bool EnableTestCommands { get; set; }
+    /// <summary>Extended JSON file with the sync rules and token key; sync is off without it.</summary>
+    public string? SyncConfigFile { get; set; }
     /// <summary>TLS certificate for the wire port: a PEM file (certificate and key, or the key in <see cref="TlsKeyFile"/>) or a PKCS#12 file.</summary>
     public string? TlsCertificateFile { get; set; }
     /// <summary>PEM private key for <see cref="TlsCertificateFile"/> when it is not in the same file.</summary>

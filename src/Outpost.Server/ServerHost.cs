@@ -7,6 +7,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Outpost.Engine;
 using Outpost.Storage.Postgres;
+using Outpost.Sync.Rules;
+using Outpost.Sync.Server;
 using Outpost.Wire.Auth;
 using Outpost.Wire.Commands;
 using Outpost.Wire.Hosting;
@@ -90,6 +92,26 @@ public static class ServerHost
             await Console.Error.WriteLineAsync($"outpost serve: cannot listen on {options.Bind}:{options.Port}: {e.Message}").ConfigureAwait(false);
             await engine.DisposeAsync().ConfigureAwait(false);
             return 1;
+        }
+        if (options.SyncConfigFile is not null)
+        {
+            // Sync on the HTTP port: /sync/v1/* and the live WebSocket, with the rules of the config file.
+            SyncConfiguration config;
+            try
+            {
+                config = SyncConfiguration.Load(options.SyncConfigFile);
+            }
+            catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException or InvalidCastException)
+            {
+                await Console.Error.WriteLineAsync($"outpost serve: bad --sync-config {options.SyncConfigFile}: {e.Message}").ConfigureAwait(false);
+                await engine.DisposeAsync().ConfigureAwait(false);
+                return 1;
+            }
+            var sync = new SyncService(engine, config.Options, new JwtSyncAuthenticator(config.JwtKey));
+            await sync.InitializeAsync().ConfigureAwait(false);
+            app.UseWebSockets();
+            app.MapOutpostSync(sync);
+            app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(() => sync.RunForeignWriteStamperAsync(app.Lifetime.ApplicationStopping)));
         }
         await app.StartAsync().ConfigureAwait(false);
         using var housekeepingStop = new CancellationTokenSource();
