@@ -1,16 +1,33 @@
 using Outpost.Bson;
+using Outpost.Query.Expressions;
 
 namespace Outpost.Query;
 
 /// <summary>
-/// A compiled aggregation expression (<c>"$field"</c>, <c>{ $add: [...] }</c>, literals, …).
-/// Stub: implemented by the aggregation work.
+/// A compiled aggregation expression (<c>"$field"</c>, <c>{ $add: [...] }</c>, literals, …). Compile once, evaluate many:
+/// the spec is parsed and validated up front (MongoDB's parse-time errors), evaluation only walks the node tree.
+/// A missing result (e.g. a path that does not exist, or <c>$$REMOVE</c>) is returned as <see cref="BsonUndefined.Value"/>;
+/// callers that build documents omit such fields, see <see cref="IsMissing"/>.
 /// </summary>
 public abstract partial class AggregationExpression
 {
     /// <summary>Compiles an expression; throws <see cref="MongoException"/> with MongoDB's code when it is invalid.</summary>
-    public static AggregationExpression Compile(BsonValue spec, QueryContext context) => throw new NotImplementedException();
+    public static AggregationExpression Compile(BsonValue spec, QueryContext context)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(context);
+        return ExpressionCompiler.Compile(spec, new CompileContext(context));
+    }
 
     /// <summary>Evaluates against a scope whose root is the current document.</summary>
     public abstract BsonValue Evaluate(ExpressionScope scope);
+
+    /// <summary>Evaluates with <paramref name="root"/> as <c>$$ROOT</c> and <c>$$CURRENT</c>.</summary>
+    public BsonValue Evaluate(BsonDocument root, QueryContext context) => Evaluate(new ExpressionScope(root, context));
+
+    /// <summary>Whether an evaluation result means "missing" (the field should be left out).</summary>
+    public static bool IsMissing(BsonValue value) => value is null || value.Type == BsonType.Undefined;
+
+    /// <summary>True when this node is a constant (its value does not depend on the document).</summary>
+    internal virtual bool IsConstant => false;
 }

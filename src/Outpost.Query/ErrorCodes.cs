@@ -66,6 +66,8 @@ public static class ErrorCodes
     public const int ChangeStreamHistoryLost = 286;
     public const int TransactionExceededLifetimeLimitSeconds = 290;
     public const int QueryExceededMemoryLimitNoDiskUseAllowed = 292;
+    public const int ConversionFailure = 241;
+    public const int ExceededMemoryLimit = 146;
     public const int InvalidResumeToken = 260;
     public const int NoQueryExecutionPlans = 291;
     public const int NotWritablePrimary = 10107;
@@ -139,6 +141,7 @@ public static class ErrorCodes
         [ChangeStreamFatalError] = "ChangeStreamFatalError", [ChangeStreamHistoryLost] = "ChangeStreamHistoryLost",
         [TransactionExceededLifetimeLimitSeconds] = "TransactionExceededLifetimeLimitSeconds",
         [QueryExceededMemoryLimitNoDiskUseAllowed] = "QueryExceededMemoryLimitNoDiskUseAllowed",
+        [ConversionFailure] = "ConversionFailure", [ExceededMemoryLimit] = "ExceededMemoryLimit",
         [InvalidResumeToken] = "InvalidResumeToken", [NoQueryExecutionPlans] = "NoQueryExecutionPlans",
         [NotWritablePrimary] = "NotWritablePrimary", [DuplicateKey] = "DuplicateKey", [Interrupted] = "Interrupted",
         [InterruptedAtShutdown] = "InterruptedAtShutdown", [NotPrimaryNoSecondaryOk] = "NotPrimaryNoSecondaryOk",

@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Outpost.Bson;
+using Outpost.Engine.Catalog;
+using Outpost.Engine.Query;
+using Outpost.Query.Projections;
+using Outpost.Query.Sorting;
+
+namespace Outpost.Engine;
+
+public sealed partial class Collection
+{
+    /// <summary>find: a cursor over the matching documents.</summary>
+    public Task<Cursor> FindAsync(FindOptions? options = null, OperationContext? context = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new FindOptions();
+        context ??= OperationContext.None;
+        var state = State;
+        if (state is { IsView: true }) return Engine.RunPipelineAsync(this, ViewQuery(options.Filter, options.Sort, options.Skip, Math.Abs(options.Limit), options.Projection, null),
+            new AggregateOptions { Collation = options.Collation, Let = options.Let, AllowDiskUse = options.AllowDiskUse }, context, cancellationToken);
+        if (state is null) return Task.FromResult<Cursor>(new QueryCursor(Namespace, Empty()));
+        var prepared = PrepareFind(state, options, context);
+        return Task.FromResult<Cursor>(new QueryCursor(Namespace, RunFind(state, options, prepared, new ExecutionStats(), context)));
+    }
+
+    /// <summary>A find on a view as the pipeline appended to the view's own.</summary>
+    private static BsonArray ViewQuery(BsonDocument filter, BsonDocument? sort, long skip, long limit, BsonDocument? projection, string? countField)
+    {
+        var stages = new BsonArray();
+        if (filter.ElementCount > 0) stages.Add(new BsonDocument("$match", filter));
+        if (sort is { ElementCount: > 0 }) stages.Add(new BsonDocument("$sort", sort));
+        if (skip > 0) stages.Add(new BsonDocument("$skip", skip));
+        if (limit > 0) stages.Add(new BsonDocument("$limit", limit));
+        if (projection is { ElementCount: > 0 }) stages.Add(new BsonDocument("$project", projection));
+        if (countField is not null) stages.Add(new BsonDocument("$count", countField));
+        return stages;
+    }
+
+    private static async IAsyncEnumerable<BsonDocument> Empty()
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        yield break;
+    }
+
+    private (QueryPlan Plan, DocumentMatcher Matcher) PrepareFind(CollectionState state, FindOptions options, OperationContext context)
+    {
+        _ = context;
+        if (options.Skip < 0) throw new MongoException(51024, "Location51024", "BSON field 'skip' value must be >= 0, actual value '" + options.Skip + "'");
+        var matcher = DocumentMatcher.Create(options.Filter, QueryContextFor(options.Collation, options.Let));
+        var plan = Engine.Planner.Plan(state, options.Filter, options.Sort, options.Hint);
+        return (plan, matcher);
+    }
+
+    private async IAsyncEnumerable<BsonDocument> RunFind(CollectionState state, FindOptions options, (QueryPlan Plan, DocumentMatcher Matcher) prepared,
+        ExecutionStats stats, OperationContext context, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var (plan, matcher) = prepared;
+        var source = ReadSource.For(Engine, context);
+        var projector = options.Projection is { ElementCount: > 0 } projection ? ProjectionPlan.Compile(projection, QueryContextFor(options.Collation, options.Let)) : null;
+        var limit = Math.Abs(options.Limit);
+        long skipped = 0, returned = 0;
+        var hits = PlanExecutor.ExecuteAsync(source, state, plan, matcher, stats, context, cancellationToken);
+        IAsyncEnumerable<BsonDocument> ordered = options.Sort is { ElementCount: > 0 } sort && !plan.ProvidesSort
+            ? SortBlocking(hits, SortSpec.Compile(sort, CollationOf(options.Collation)), limit > 0 ? options.Skip + limit : 0, cancellationToken)
+            : Documents(hits);
+        await foreach (var doc in ordered.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (skipped < options.Skip)
+            {
+                skipped++;
+                continue;
+            }
+
+            yield return projector is null ? doc : projector.Apply(doc);
+            if (limit > 0 && ++returned >= limit) yield break;
+        }
+    }
+
+    private static async IAsyncEnumerable<BsonDocument> Documents(IAsyncEnumerable<(byte[] IdKey, BsonDocument Document)> hits)
+    {
+        await foreach (var hit in hits.ConfigureAwait(false)) yield return hit.Document;
+    }
+
+    /// <summary>The blocking SORT stage: keeps only the top <paramref name="keep"/> documents when a limit is known.</summary>
+    private static async IAsyncEnumerable<BsonDocument> SortBlocking(IAsyncEnumerable<(byte[] IdKey, BsonDocument Document)> hits, SortSpec sorter, long keep,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var all = new List<BsonDocument>();
+        await foreach (var hit in hits.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            all.Add(hit.Document);
+            if (keep > 0 && all.Count >= keep * 2 + 1024)
+            {
+                StableSort(all, sorter);
+                all.RemoveRange((int)keep, all.Count - (int)keep);
+            }
+        }
+
+        StableSort(all, sorter);
+        var count = keep > 0 ? Math.Min(all.Count, keep) : all.Count;
+        for (var i = 0; i < count; i++) yield return all[i];
+    }
+
+    private static void StableSort(List<BsonDocument> list, SortSpec sorter)
+    {
+        var indexed = new List<(BsonDocument Doc, int Index)>(list.Count);
+        for (var i = 0; i < list.Count; i++) indexed.Add((list[i], i));
+        indexed.Sort((a, b) =>
+        {
+            var c = sorter.Compare(a.Doc, b.Doc);
+            return c != 0 ? c : a.Index.CompareTo(b.Index);
+        });
+        for (var i = 0; i < list.Count; i++) list[i] = indexed[i].Doc;
+    }
+
+    /// <summary>count: matching documents (after skip, up to limit).</summary>
+    public async Task<long> CountAsync(CountOptions? options = null, OperationContext? context = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new CountOptions();
+        context ??= OperationContext.None;
+        var state = State;
+        if (state is null) return 0;
+        if (state.IsView)
+        {
+            var counted = await Engine.RunPipelineAsync(this, ViewQuery(options.Filter, null, options.Skip, Math.Abs(options.Limit), null, "n"),
+                new AggregateOptions { Collation = options.Collation }, context, cancellationToken).ConfigureAwait(false);
+            var rows = await counted.ToListAsync(cancellationToken).ConfigureAwait(false);
+            return rows.Count == 0 ? 0 : rows[0]["n"].ToInt64();
+        }
+
+        long count;
+        if (options.Filter.ElementCount == 0 && context.Transaction is null)
+        {
+            await using var tx = await Engine.Storage.BeginAsync(Outpost.Storage.StorageTransactionMode.ReadOnly, cancellationToken).ConfigureAwait(false);
+            count = await tx.CountAsync(state.Tree, Outpost.Storage.KeyRange.All, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            count = 0;
+            var find = new FindOptions { Filter = options.Filter, Hint = options.Hint, Collation = options.Collation };
+            await foreach (var _ in RunFind(state, find, PrepareFind(state, find, context), new ExecutionStats(), context, cancellationToken).ConfigureAwait(false)) count++;
+        }
+
+        count = Math.Max(0, count - Math.Max(0, options.Skip));
+        var limit = Math.Abs(options.Limit);
+        return limit > 0 ? Math.Min(count, limit) : count;
+    }
+
+    /// <summary>distinct: distinct values of <paramref name="key"/> (array elements flattened) among matching documents.</summary>
+    public async Task<BsonArray> DistinctAsync(string key, BsonDocument? filter = null, BsonDocument? collation = null, OperationContext? context = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        context ??= OperationContext.None;
+        var state = State;
+        var result = new BsonArray();
+        if (state is null) return result;
+        var parts = key.Split('.');
+        var seen = new HashSet<BsonValue>(BsonComparer.Instance);
+        var values = new List<BsonValue>();
+        var find = new FindOptions { Filter = filter ?? [], Collation = collation };
+        var source = state.IsView
+            ? await FindAsync(find, context, cancellationToken).ConfigureAwait(false)
+            : (IAsyncEnumerable<BsonDocument>)RunFind(state, find, PrepareFind(state, find, context), new ExecutionStats(), context, cancellationToken);
+        await foreach (var doc in source.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            values.Clear();
+            DocumentPaths.Collect(doc, parts, 0, values, expandLeafArrays: true);
+            foreach (var v in values)
+            {
+                if (v is BsonArray) continue; // its elements were added
+                if (seen.Add(v)) result.Add(v);
+            }
+        }
+
+        var sorted = result.ToList();
+        sorted.Sort(BsonComparer.Instance);
+        return new BsonArray(sorted);
+    }
+
+    /// <summary>explain of a find: <c>{queryPlanner: {namespace, parsedQuery, winningPlan, rejectedPlans}, executionStats?}</c>.</summary>
+    public async Task<BsonDocument> ExplainFindAsync(FindOptions options, ExplainVerbosity verbosity = ExplainVerbosity.QueryPlanner, OperationContext? context = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        context ??= OperationContext.None;
+        var state = State;
+        var queryPlanner = new BsonDocument { { "namespace", Namespace }, { "parsedQuery", options.Filter }, { "indexFilterSet", false } };
+        if (state is null || state.IsView)
+        {
+            queryPlanner.Add("winningPlan", new BsonDocument("stage", "EOF"));
+            queryPlanner.Add("rejectedPlans", new BsonArray());
+            return new BsonDocument { { "queryPlanner", queryPlanner }, { "ok", 1.0 } };
+        }
+
+        var prepared = PrepareFind(state, options, context);
+        var plan = prepared.Plan;
+        queryPlanner.Add("winningPlan", ExplainShape.WinningPlan(plan, options, prepared.Matcher));
+        queryPlanner.Add("rejectedPlans", new BsonArray());
+        var reply = new BsonDocument("queryPlanner", queryPlanner);
+        if (verbosity != ExplainVerbosity.QueryPlanner)
+        {
+            var stats = new ExecutionStats();
+            var watch = Stopwatch.StartNew();
+            long n = 0;
+            await foreach (var _ in RunFind(state, options, prepared, stats, context, cancellationToken).ConfigureAwait(false)) n++;
+            reply.Add("executionStats", new BsonDocument
+            {
+                { "executionSuccess", true }, { "nReturned", n }, { "executionTimeMillis", watch.ElapsedMilliseconds },
+                { "totalKeysExamined", stats.KeysExamined }, { "totalDocsExamined", stats.DocsExamined },
+                { "executionStages", ExplainShape.WinningPlan(plan, options, prepared.Matcher) },
+            });
+        }
+
+        reply.Add("ok", 1.0);
+        return reply;
+    }
+
+    /// <summary>explain of a count (the find plan with a COUNT stage on top).</summary>
+    public async Task<BsonDocument> ExplainCountAsync(CountOptions options, ExplainVerbosity verbosity = ExplainVerbosity.QueryPlanner, OperationContext? context = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var reply = await ExplainFindAsync(new FindOptions { Filter = options.Filter, Hint = options.Hint, Collation = options.Collation }, verbosity, context, cancellationToken).ConfigureAwait(false);
+        var qp = reply["queryPlanner"].AsDocument;
+        qp.Set("winningPlan", new BsonDocument { { "stage", "COUNT" }, { "inputStage", qp["winningPlan"] } });
+        return reply;
+    }
+}

@@ -1,0 +1,372 @@
+using Outpost.Bson;
+using Outpost.Engine.Catalog;
+using Outpost.Engine.Query;
+using Outpost.Engine.Writes;
+using Outpost.Query;
+using Outpost.Query.Projections;
+using Outpost.Query.Sorting;
+using Outpost.Storage;
+
+namespace Outpost.Engine;
+
+/// <summary>
+/// A collection (or view) handle. Every operation takes an <see cref="OperationContext"/> (transaction, deadline)
+/// and a CancellationToken. Writes to a missing collection create it; reads of a missing collection see nothing.
+/// </summary>
+public sealed partial class Collection
+{
+    /// <summary>Documents inserted per storage transaction by a multi-document insert outside transactions.</summary>
+    private const int InsertBatchSize = 500;
+
+    internal Collection(Database database, string name)
+    {
+        Database = database;
+        Name = name;
+    }
+
+    /// <summary>The database.</summary>
+    public Database Database { get; }
+
+    /// <summary>The collection name.</summary>
+    public string Name { get; }
+
+    /// <summary>"db.collection".</summary>
+    public string Namespace => Database.Name + "." + Name;
+
+    private OutpostEngine Engine => Database.Engine;
+
+    internal CollectionState? State => Engine.Catalog.TryGet(Database.Name, Name);
+
+    /// <summary>The collection for a write: created implicitly when missing; views refuse writes (166).</summary>
+    internal async Task<CollectionState> GetForWriteAsync(CancellationToken cancellationToken)
+    {
+        var state = State;
+        if (state is null)
+        {
+            await Engine.Catalog.RunDdlAsync(async (tx, current, changes) =>
+            {
+                if (current.ContainsKey(Namespace)) return 0;
+                var created = await Engine.Catalog.CreateInAsync(tx, Database.Name, Name, new CreateCollectionOptions(), cancellationToken).ConfigureAwait(false);
+                changes[created.Namespace] = created;
+                return 0;
+            }, cancellationToken).ConfigureAwait(false);
+            state = State!;
+        }
+
+        if (state.IsView) throw EngineErrors.ViewWrite(Namespace);
+        return state;
+    }
+
+    private static QueryContext QueryContextFor(BsonDocument? collation, BsonDocument? let) => new()
+    {
+        Collation = CollationOf(collation),
+        Variables = let,
+    };
+
+    private static Outpost.Query.Sorting.Collation? CollationOf(BsonDocument? collation) =>
+        collation is null ? null : Outpost.Query.Sorting.Collation.FromDocument(collation);
+
+    private static WriteError ToWriteError(int index, MongoException ex)
+    {
+        BsonDocument? details = null;
+        if (ex.Details.Count > 0)
+        {
+            details = new BsonDocument();
+            foreach (var (key, value) in ex.Details)
+                if (value is BsonValue v) details.Add(key, v);
+        }
+
+        return new WriteError(index, ex.Code, ex.CodeName, ex.Message, details);
+    }
+
+    private static void Validate(CollectionState state, BsonDocument document, BsonDocument? before, bool bypass)
+    {
+        if (bypass || state.Validator is null) return;
+        var level = state.Options.ValidationLevel ?? "strict";
+        if (level == "off") return;
+        if (state.Validator.Matches(document)) return;
+
+        // moderate: updates to documents that were already invalid are not checked.
+        if (level == "moderate" && before is not null && !state.Validator.Matches(before)) return;
+        if (state.Options.ValidationAction == "warn") return;
+        throw new MongoException(ErrorCodes.DocumentValidationFailure, "Document failed validation")
+        {
+            Details = [new("errInfo", new BsonDocument { { "failingDocumentId", document.TryGetValue("_id", out var id) ? id : BsonNull.Value }, { "details", new BsonDocument() } })],
+        };
+    }
+
+    /// <summary>insert: adds documents (an _id ObjectId is generated first in the document when missing).</summary>
+    public async Task<WriteResult> InsertAsync(IReadOnlyList<BsonDocument> documents, InsertOptions? options = null, OperationContext? context = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        options ??= InsertOptions.Default;
+        context ??= OperationContext.None;
+        var result = new WriteResult();
+        var state = await GetForWriteAsync(cancellationToken).ConfigureAwait(false);
+
+        // Prepare every document first: rule violations are per-document errors that never reach storage.
+        var prepared = new BsonDocument?[documents.Count];
+        for (var i = 0; i < documents.Count; i++)
+        {
+            try
+            {
+                prepared[i] = DocumentWriter.PrepareForInsert(documents[i]);
+            }
+            catch (MongoException ex) when (context.Transaction is null)
+            {
+                prepared[i] = null;
+                result.WriteErrors.Add(ToWriteError(i, ex));
+                if (options.Ordered) break;
+            }
+        }
+
+        var stopAt = options.Ordered && result.WriteErrors.Count > 0 ? result.WriteErrors[0].Index : documents.Count;
+        var start = 0;
+        while (start < stopAt)
+        {
+            var end = Math.Min(stopAt, start + (context.Transaction is null ? InsertBatchSize : int.MaxValue));
+            var batchOk = false;
+            if (end - start > 1 || context.Transaction is not null)
+            {
+                try
+                {
+                    await Engine.RunWriteAsync(context, async tx =>
+                    {
+                        var current = State ?? state;
+                        for (var i = start; i < end; i++)
+                        {
+                            if (prepared[i] is not { } doc) continue;
+                            Validate(current, doc, null, options.BypassDocumentValidation);
+                            await Engine.Writer.InsertAsync(tx, current, doc, context, cancellationToken).ConfigureAwait(false);
+                        }
+
+                        return 0;
+                    }, cancellationToken).ConfigureAwait(false);
+                    batchOk = true;
+                }
+                catch (MongoException) when (context.Transaction is null)
+                {
+                    // Some document failed: redo this batch one document per transaction to report exactly which.
+                }
+            }
+
+            if (batchOk)
+            {
+                for (var i = start; i < end; i++)
+                    if (prepared[i] is { } doc) { result.N++; result.InsertedIds.Add(doc["_id"]); }
+                start = end;
+                continue;
+            }
+
+            var stopped = false;
+            for (var i = start; i < end; i++)
+            {
+                if (prepared[i] is not { } doc) continue;
+                try
+                {
+                    await Engine.RunWriteAsync(context, async tx =>
+                    {
+                        var current = State ?? state;
+                        Validate(current, doc, null, options.BypassDocumentValidation);
+                        await Engine.Writer.InsertAsync(tx, current, doc, context, cancellationToken).ConfigureAwait(false);
+                        return 0;
+                    }, cancellationToken).ConfigureAwait(false);
+                    result.N++;
+                    result.InsertedIds.Add(doc["_id"]);
+                }
+                catch (MongoException ex) when (context.Transaction is null && ex.Code != ErrorCodes.WriteConflict && ex.Code != ErrorCodes.MaxTimeMSExpired)
+                {
+                    result.WriteErrors.Add(ToWriteError(i, ex));
+                    if (options.Ordered)
+                    {
+                        stopped = true;
+                        break;
+                    }
+                }
+            }
+
+            if (stopped) break;
+            start = end;
+        }
+
+        result.WriteErrors.Sort((a, b) => a.Index.CompareTo(b.Index));
+        return result;
+    }
+
+    /// <summary>update: applies each statement (one transaction per statement outside a multi-document transaction).</summary>
+    public async Task<WriteResult> UpdateAsync(IReadOnlyList<UpdateStatement> statements, UpdateOptions? options = null, OperationContext? context = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(statements);
+        options ??= UpdateOptions.Default;
+        context ??= OperationContext.None;
+        var result = new WriteResult();
+        for (var i = 0; i < statements.Count; i++)
+        {
+            var statement = statements[i];
+            try
+            {
+                var state = State;
+                if (state is null && !statement.Upsert) continue;
+                state = await GetForWriteAsync(cancellationToken).ConfigureAwait(false);
+                var queryContext = QueryContextFor(statement.Collation, options.Let);
+                var updater = DocumentUpdater.Create(statement.Update, queryContext, statement.ArrayFilters);
+                if (updater.IsReplacement && statement.Multi)
+                    throw new MongoException(ErrorCodes.FailedToParse, "multi update is not supported for replacement-style update");
+                var matcher = DocumentMatcher.Create(statement.Filter, queryContext);
+                var outcome = await Engine.RunWriteAsync(context, tx => ApplyUpdateAsync(tx, statement.Filter, matcher, updater, statement.Multi,
+                    statement.Upsert, statement.Hint, null, options.BypassDocumentValidation, context, cancellationToken), cancellationToken).ConfigureAwait(false);
+                result.N += outcome.Matched;
+                result.NModified += outcome.Modified;
+                if (outcome.UpsertedId is not null)
+                {
+                    result.N++;
+                    result.Upserted.Add(new UpsertedId(i, outcome.UpsertedId));
+                }
+            }
+            catch (MongoException ex) when (context.Transaction is null && ex.Code != ErrorCodes.MaxTimeMSExpired)
+            {
+                result.WriteErrors.Add(ToWriteError(i, ex));
+                if (options.Ordered) break;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>What one update statement did.</summary>
+    internal readonly record struct UpdateOutcome(long Matched, long Modified, BsonValue? UpsertedId, BsonDocument? Before, BsonDocument? After);
+
+    /// <summary>Applies one update statement inside <paramref name="tx"/>: targets are collected first, then rewritten.</summary>
+    internal async Task<UpdateOutcome> ApplyUpdateAsync(IStorageTransaction tx, BsonDocument filter, DocumentMatcher matcher, DocumentUpdater updater,
+        bool multi, bool upsert, BsonValue? hint, BsonDocument? sort, bool bypassValidation, OperationContext context, CancellationToken cancellationToken)
+    {
+        var state = State ?? throw EngineErrors.NamespaceNotFound(Namespace);
+        var targets = await FindTargetsAsync(tx, state, filter, matcher, multi, hint, sort, context, cancellationToken).ConfigureAwait(false);
+        long matched = 0, modified = 0;
+        BsonDocument? firstBefore = null, firstAfter = null;
+        foreach (var (idKey, before) in targets)
+        {
+            matched++;
+            var (after, changed, description) = updater.Apply(before, isInsert: false);
+            firstBefore ??= before;
+            firstAfter ??= after;
+            if (!changed) continue;
+            Validate(state, after, before, bypassValidation);
+            await Engine.Writer.ReplaceAsync(tx, state, idKey, before, after, description, context, cancellationToken).ConfigureAwait(false);
+            modified++;
+        }
+
+        if (matched > 0 || !upsert) return new UpdateOutcome(matched, modified, null, firstBefore, firstAfter);
+
+        var seed = DocumentUpdater.UpsertSeed(filter);
+        var inserted = updater.Apply(seed, isInsert: true).Document;
+        if (updater.IsReplacement && seed.TryGetValue("_id", out var filterId) && !inserted.Contains("_id"))
+            inserted.InsertAt(0, new BsonElement("_id", filterId));
+        inserted = DocumentWriter.PrepareForInsert(inserted);
+        Validate(state, inserted, null, bypassValidation);
+        await Engine.Writer.InsertAsync(tx, state, inserted, context, cancellationToken).ConfigureAwait(false);
+        return new UpdateOutcome(0, 0, inserted["_id"], null, inserted);
+    }
+
+    private async Task<List<(byte[] IdKey, BsonDocument Document)>> FindTargetsAsync(IStorageTransaction tx, CollectionState state, BsonDocument filter,
+        DocumentMatcher matcher, bool multi, BsonValue? hint, BsonDocument? sort, OperationContext context, CancellationToken cancellationToken)
+    {
+        var plan = Engine.Planner.Plan(state, filter, sort, hint);
+        var targets = new List<(byte[], BsonDocument)>();
+        var limitOne = !multi && (sort is null || plan.ProvidesSort);
+        await foreach (var hit in PlanExecutor.ExecuteAsync(ReadSource.Fixed(tx), state, plan, matcher, new ExecutionStats(), context, cancellationToken).ConfigureAwait(false))
+        {
+            targets.Add(hit);
+            if (limitOne) break;
+        }
+
+        if (!multi && targets.Count > 1)
+        {
+            var sorter = SortSpec.Compile(sort!);
+            targets.Sort((a, b) => sorter.Compare(a.Item2, b.Item2));
+            targets.RemoveRange(1, targets.Count - 1);
+        }
+
+        return targets;
+    }
+
+    /// <summary>delete: removes the documents each statement selects.</summary>
+    public async Task<WriteResult> DeleteAsync(IReadOnlyList<DeleteStatement> statements, DeleteOptions? options = null, OperationContext? context = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(statements);
+        options ??= DeleteOptions.Default;
+        context ??= OperationContext.None;
+        var result = new WriteResult();
+        for (var i = 0; i < statements.Count; i++)
+        {
+            var statement = statements[i];
+            try
+            {
+                var state = State;
+                if (state is null) continue;
+                if (state.IsView) throw EngineErrors.ViewWrite(Namespace);
+                if (statement.Limit is not (0 or 1)) throw new MongoException(ErrorCodes.FailedToParse, "The limit field in delete objects must be 0 or 1. Got " + statement.Limit);
+                var matcher = DocumentMatcher.Create(statement.Filter, QueryContextFor(statement.Collation, options.Let));
+                result.N += await Engine.RunWriteAsync(context, async tx =>
+                {
+                    var current = State ?? state;
+                    var targets = await FindTargetsAsync(tx, current, statement.Filter, matcher, statement.Limit == 0, statement.Hint, null, context, cancellationToken).ConfigureAwait(false);
+                    foreach (var (idKey, doc) in targets)
+                        await Engine.Writer.DeleteAsync(tx, current, idKey, doc, context, cancellationToken).ConfigureAwait(false);
+                    return (long)targets.Count;
+                }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MongoException ex) when (context.Transaction is null && ex.Code != ErrorCodes.MaxTimeMSExpired)
+            {
+                result.WriteErrors.Add(ToWriteError(i, ex));
+                if (options.Ordered) break;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>findAndModify: atomically updates or removes one document and returns it. Errors throw.</summary>
+    public async Task<FindAndModifyResult> FindAndModifyAsync(FindAndModifyOptions options, OperationContext? context = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        context ??= OperationContext.None;
+        if (options.Remove && options.Update is not null) throw new MongoException(ErrorCodes.FailedToParse, "Cannot specify both an update and remove=true");
+        if (!options.Remove && options.Update is null) throw new MongoException(ErrorCodes.FailedToParse, "Either an update or remove=true must be specified");
+        if (options.Remove && options.Upsert) throw new MongoException(ErrorCodes.FailedToParse, "Cannot specify both upsert=true and remove=true");
+        var queryContext = QueryContextFor(options.Collation, options.Let);
+        var matcher = DocumentMatcher.Create(options.Query, queryContext);
+        var projector = options.Fields is { ElementCount: > 0 } fields ? ProjectionPlan.Compile(fields, queryContext) : null;
+        BsonDocument? Project(BsonDocument? d) => d is null || projector is null ? d : projector.Apply(d);
+
+        if (options.Remove)
+        {
+            if (State is null) return new FindAndModifyResult { N = 0 };
+            var removed = await Engine.RunWriteAsync(context, async tx =>
+            {
+                var state = await GetForWriteAsync(cancellationToken).ConfigureAwait(false);
+                var targets = await FindTargetsAsync(tx, state, options.Query, matcher, false, options.Hint, options.Sort, context, cancellationToken).ConfigureAwait(false);
+                if (targets.Count == 0) return null;
+                await Engine.Writer.DeleteAsync(tx, state, targets[0].IdKey, targets[0].Document, context, cancellationToken).ConfigureAwait(false);
+                return targets[0].Document;
+            }, cancellationToken).ConfigureAwait(false);
+            return new FindAndModifyResult { Value = Project(removed), N = removed is null ? 0 : 1 };
+        }
+
+        if (State is null && !options.Upsert) return new FindAndModifyResult { N = 0 };
+        await GetForWriteAsync(cancellationToken).ConfigureAwait(false);
+        var updater = DocumentUpdater.Create(options.Update!, queryContext, options.ArrayFilters);
+        var outcome = await Engine.RunWriteAsync(context, tx => ApplyUpdateAsync(tx, options.Query, matcher, updater, false, options.Upsert, options.Hint,
+            options.Sort, options.BypassDocumentValidation, context, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var value = outcome.UpsertedId is not null
+            ? (options.ReturnNew ? outcome.After : null)
+            : (options.ReturnNew ? outcome.After : outcome.Before);
+        return new FindAndModifyResult
+        {
+            Value = Project(value),
+            N = outcome.Matched > 0 || outcome.UpsertedId is not null ? 1 : 0,
+            UpdatedExisting = outcome.Matched > 0,
+            Upserted = outcome.UpsertedId,
+        };
+    }
+}

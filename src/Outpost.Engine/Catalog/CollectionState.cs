@@ -1,0 +1,85 @@
+using System.Collections.Immutable;
+using Outpost.Bson;
+using Outpost.Engine.Indexes;
+using Outpost.Engine.Keys;
+using Outpost.Engine.Query;
+
+namespace Outpost.Engine.Catalog;
+
+/// <summary>A collection or view as recorded in the catalog tree. Immutable: catalog changes replace it.</summary>
+internal sealed class CollectionState
+{
+    public CollectionState(string database, string name, Guid uuid, long tree, CreateCollectionOptions options, ImmutableArray<IndexState> indexes)
+    {
+        Database = database;
+        Name = name;
+        Namespace = database + "." + name;
+        Uuid = uuid;
+        Tree = tree;
+        Options = options;
+        Indexes = indexes;
+        if (options.Validator is { ElementCount: > 0 } validator)
+            Validator = DocumentMatcher.Create(validator, Outpost.Query.QueryContext.Default);
+    }
+
+    public string Database { get; }
+
+    public string Name { get; }
+
+    public string Namespace { get; }
+
+    public Guid Uuid { get; }
+
+    /// <summary>Tree of the documents (key: encoded _id, value: BSON); 0 for a view.</summary>
+    public long Tree { get; }
+
+    public CreateCollectionOptions Options { get; }
+
+    public ImmutableArray<IndexState> Indexes { get; }
+
+    public DocumentMatcher? Validator { get; }
+
+    public bool IsView => Options.ViewOn is not null;
+
+    public string Type => IsView ? "view" : Options.TimeSeries is not null ? "timeseries" : "collection";
+
+    public IndexState IdIndex => Indexes[0];
+
+    public IndexState? FindIndex(string name)
+    {
+        foreach (var index in Indexes) if (index.Name == name) return index;
+        return null;
+    }
+
+    public CollectionState With(CreateCollectionOptions? options = null, ImmutableArray<IndexState>? indexes = null, string? database = null, string? name = null) =>
+        new(database ?? Database, name ?? Name, Uuid, Tree, options ?? Options, indexes ?? Indexes);
+
+    /// <summary>The catalog record.</summary>
+    public BsonDocument ToCatalogDocument()
+    {
+        var indexes = new BsonArray();
+        foreach (var index in Indexes)
+            indexes.Add(new BsonDocument { { "spec", index.Spec }, { "tree", index.Tree } });
+        return new BsonDocument
+        {
+            { "db", Database }, { "name", Name }, { "uuid", BsonBinary.FromGuid(Uuid) }, { "tree", Tree },
+            { "options", Options.ToDocument() }, { "indexes", indexes },
+        };
+    }
+
+    public static CollectionState FromCatalogDocument(BsonDocument doc, IKeyEncoder encoder, Func<long, bool> isMultikey)
+    {
+        var builder = ImmutableArray.CreateBuilder<IndexState>();
+        foreach (var item in doc["indexes"].AsArray)
+        {
+            var d = item.AsDocument;
+            var spec = d["spec"].AsDocument;
+            var tree = d["tree"].ToInt64();
+            var sparse = spec.TryGetValue("sparse", out var s) && s is BsonBoolean { Value: true };
+            builder.Add(new IndexState(spec, tree, IndexKinds.Create(spec["key"].AsDocument, sparse, encoder), isMultikey(tree)));
+        }
+
+        return new CollectionState(doc["db"].AsString, doc["name"].AsString, doc["uuid"].AsBinary.ToGuid(), doc["tree"].ToInt64(),
+            CreateCollectionOptions.FromDocument(doc["options"].AsDocument), builder.ToImmutable());
+    }
+}

@@ -1,0 +1,254 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+
+namespace Outpost.Storage.Sqlite;
+
+/// <summary>
+/// The storage contract on one SQLite file (WAL, one writer, many readers), owned by this process. Transactions read
+/// a pinned WAL snapshot and buffer writes in memory; commit takes the single writer lock, checks write-write
+/// conflicts against keys committed after the snapshot, and applies everything in one SQLite transaction.
+/// </summary>
+public sealed class SqliteStorageEngine : IStorageEngine
+{
+    private readonly string _connectionString;
+    private readonly SqliteStorageOptions _options;
+    private readonly SqliteWriter _writer;
+    private readonly SemaphoreSlim _writerLock = new(1, 1);
+    private readonly ConcurrentBag<SqliteReadConnection> _readers = [];
+    private readonly ConflictTracker _conflicts = new();
+    private readonly LogPositionSignal _logSignal = new();
+    private long _commitVersion;
+    private long _commitTime;
+    private int _pooledReaders;
+    private bool _disposed;
+
+    private SqliteStorageEngine(string connectionString, SqliteStorageOptions options, SqliteConnection writerConnection, int schemaVersion)
+    {
+        _connectionString = connectionString;
+        _options = options;
+        SchemaVersion = schemaVersion;
+        _writer = new SqliteWriter(writerConnection);
+        var (version, logLast, commitTime) = _writer.ReadState();
+        _commitVersion = version;
+        _commitTime = commitTime;
+        _logSignal.Publish(logLast);
+    }
+
+    /// <inheritdoc/>
+    public int SchemaVersion { get; }
+
+    /// <summary>The database file.</summary>
+    public string Path => new SqliteConnectionStringBuilder(_connectionString).DataSource;
+
+    /// <summary>
+    /// Opens (creating if needed) the database at <paramref name="path"/>, creating or upgrading its schema.
+    /// Only one process may open a file at a time: conflict detection and log wake-ups live in this process.
+    /// </summary>
+    public static Task<SqliteStorageEngine> OpenAsync(string path, SqliteStorageOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= new SqliteStorageOptions();
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            Cache = SqliteCacheMode.Private,
+        }.ToString();
+
+        return Task.Run(() =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var connection = new SqliteConnection(connectionString);
+            try
+            {
+                connection.Open();
+                using (var pragma = connection.CreateCommand())
+                {
+                    var synchronous = options.Synchronous == SqliteSynchronousMode.Full ? "FULL" : "NORMAL";
+                    pragma.CommandText = $"PRAGMA page_size = {options.PageSize}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA busy_timeout = {options.BusyTimeoutMilliseconds}; PRAGMA cache_size = -{options.CacheSizeKib};";
+                    pragma.ExecuteNonQuery();
+                }
+
+                var version = SqliteSchema.EnsureCreated(connection);
+                return new SqliteStorageEngine(connectionString, options, connection, version);
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IStorageTransaction> BeginAsync(StorageTransactionMode mode, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var transaction = new SqliteTransaction(this, mode);
+
+        // Register before pinning: a commit that finishes after registration sees us and keeps its write set,
+        // one that finished before is already in the snapshot we are about to pin.
+        if (mode == StorageTransactionMode.ReadWrite) _conflicts.Register(transaction);
+        var reader = RentReader();
+        try
+        {
+            transaction.Pin(reader);
+        }
+        catch
+        {
+            EndTransaction(transaction, reader);
+            throw;
+        }
+
+        return ValueTask.FromResult<IStorageTransaction>(transaction);
+    }
+
+    internal async ValueTask<StorageCommitResult> CommitAsync(SqliteTransaction transaction, WriteOverlay writes, CancellationToken cancellationToken)
+    {
+        await _writerLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        long first = 0, last = 0, commitTime;
+        try
+        {
+            if (_conflicts.Conflicts(transaction.Snapshot, writes)) throw new StorageWriteConflictException();
+            var version = _commitVersion + 1;
+
+            // Commit times never go backwards, even when the wall clock does.
+            commitTime = Math.Max(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), _commitTime);
+            var logLast = _logSignal.Position;
+            if (writes.Log is not null)
+            {
+                first = logLast + 1;
+                last = logLast + writes.Log.Count;
+            }
+
+            _writer.Apply(writes, version, logLast + 1, commitTime);
+            _commitVersion = version;
+            _commitTime = commitTime;
+            _conflicts.Record(version, writes, transaction);
+            if (last != 0) _logSignal.Publish(last);
+        }
+        finally
+        {
+            _writerLock.Release();
+        }
+
+        return new StorageCommitResult(first, last, commitTime);
+    }
+
+    internal void EndTransaction(SqliteTransaction transaction, SqliteReadConnection? reader)
+    {
+        if (transaction.Mode == StorageTransactionMode.ReadWrite) _conflicts.Unregister(transaction);
+        if (reader is null) return;
+        try
+        {
+            reader.EndSnapshot();
+        }
+        catch (SqliteException)
+        {
+            reader.Dispose();
+            return;
+        }
+
+        ReturnReader(reader);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<StorageLogEntry>> ReadLogAsync(long afterPosition, int maxEntries, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxEntries);
+        var reader = RentReader();
+        try
+        {
+            return ValueTask.FromResult<IReadOnlyList<StorageLogEntry>>(reader.ReadLog(afterPosition, maxEntries));
+        }
+        finally
+        {
+            ReturnReader(reader);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask WaitForLogAsync(long afterPosition, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var signal = _logSignal.NextSignal;
+            if (_logSignal.Position > afterPosition) return;
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            await signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<long> GetLastLogPositionAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(_logSignal.Position);
+
+    /// <inheritdoc/>
+    public ValueTask<long?> GetOldestLogPositionAsync(CancellationToken cancellationToken = default)
+    {
+        var reader = RentReader();
+        try
+        {
+            return ValueTask.FromResult(reader.OldestLogPosition());
+        }
+        finally
+        {
+            ReturnReader(reader);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<long> TrimLogAsync(long beforePosition, CancellationToken cancellationToken = default)
+    {
+        await _writerLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return _writer.TrimLog(beforePosition);
+        }
+        finally
+        {
+            _writerLock.Release();
+        }
+    }
+
+    private SqliteReadConnection RentReader()
+    {
+        if (_readers.TryTake(out var reader))
+        {
+            Interlocked.Decrement(ref _pooledReaders);
+            return reader;
+        }
+
+        return new SqliteReadConnection(_connectionString, _options);
+    }
+
+    private void ReturnReader(SqliteReadConnection reader)
+    {
+        if (!_disposed && Interlocked.Increment(ref _pooledReaders) <= _options.MaxPooledReadConnections)
+        {
+            _readers.Add(reader);
+            return;
+        }
+
+        Interlocked.Decrement(ref _pooledReaders);
+        reader.Dispose();
+    }
+
+    /// <summary>Closes every connection. Transactions still open must not be used afterwards.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _logSignal.Pulse();
+        await _writerLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            while (_readers.TryTake(out var reader)) reader.Dispose();
+            _writer.Dispose();
+        }
+        finally
+        {
+            _writerLock.Release();
+        }
+    }
+}

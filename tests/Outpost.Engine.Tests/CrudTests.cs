@@ -1,0 +1,191 @@
+using Outpost.Bson;
+using static Outpost.Engine.Tests.Json;
+
+namespace Outpost.Engine.Tests;
+
+public sealed class CrudTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(TestEngine.Backends), MemberType = typeof(TestEngine))]
+    public async Task Insert_generates_ObjectId_first_and_find_returns_documents(string backend)
+    {
+        await using var t = await TestEngine.StartAsync(backend);
+        var coll = t.Db.GetCollection("people");
+        var result = await coll.InsertAsync([Doc(("name", "ada"), ("age", 36)), Doc(("age", 41), ("_id", 7), ("name", "bob"))], cancellationToken: Ct);
+        Assert.Equal(2, result.N);
+        Assert.Empty(result.WriteErrors);
+        Assert.IsType<BsonObjectId>(result.InsertedIds[0]);
+        Assert.Equal(7, result.InsertedIds[1].AsInt32);
+
+        var all = await coll.FindAllAsync();
+        Assert.Equal(2, all.Count);
+        foreach (var doc in all) Assert.Equal("_id", doc.GetElement(0).Name);
+        var bob = Assert.Single(await coll.FindAllAsync(Doc(("name", "bob"))));
+        Assert.Equal(41, bob["age"].AsInt32);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestEngine.Backends), MemberType = typeof(TestEngine))]
+    public async Task Duplicate_id_reports_11000_with_index_and_continues_when_unordered(string backend)
+    {
+        await using var t = await TestEngine.StartAsync(backend);
+        var coll = t.Db.GetCollection("c");
+        await coll.InsertAsync([Doc(("_id", 1))], cancellationToken: Ct);
+
+        var ordered = await coll.InsertAsync([Doc(("_id", 2)), Doc(("_id", 1)), Doc(("_id", 3))], cancellationToken: Ct);
+        Assert.Equal(1, ordered.N);
+        var error = Assert.Single(ordered.WriteErrors);
+        Assert.Equal(1, error.Index);
+        Assert.Equal(11000, error.Code);
+        Assert.Equal("E11000 duplicate key error collection: test.c index: _id_ dup key: { _id: 1 }", error.Message);
+        Assert.Equal(Doc(("_id", 1)), error.Details!["keyValue"]);
+        Assert.Equal(Doc(("_id", 1)), error.Details!["keyPattern"]);
+
+        var unordered = await coll.InsertAsync([Doc(("_id", 1)), Doc(("_id", 4)), Doc(("_id", 2)), Doc(("_id", 5))], new InsertOptions { Ordered = false }, cancellationToken: Ct);
+        Assert.Equal(2, unordered.N);
+        Assert.Equal([0, 2], unordered.WriteErrors.Select(e => e.Index));
+        Assert.Equal([1, 2, 4, 5], (await coll.FindAllAsync()).Select(d => d["_id"].AsInt32));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestEngine.Backends), MemberType = typeof(TestEngine))]
+    public async Task Invalid_ids_and_oversized_documents_are_rejected_with_MongoDB_codes(string backend)
+    {
+        await using var t = await TestEngine.StartAsync(backend);
+        var coll = t.Db.GetCollection("c");
+        var big = new string('x', 16 * 1024 * 1024);
+        var result = await coll.InsertAsync(
+            [Doc(("_id", Arr(1, 2))), Doc(("_id", new BsonRegularExpression("a"))), Doc(("_id", Doc(("$a", 1)))), Doc(("_id", 9), ("big", big)),
+             Doc(("_id", 10), ("$top", 1), ("a.b", 2), ("n", Doc(("$x", 1))))],
+            new InsertOptions { Ordered = false }, cancellationToken: Ct);
+        Assert.Equal([53, 53, 52, 10334], result.WriteErrors.Select(e => e.Code));
+        Assert.Equal(1, result.N);
+        var stored = Assert.Single(await coll.FindAllAsync());
+        Assert.Equal(1, stored["$top"].AsInt32);
+        Assert.Equal(2, stored["a.b"].AsInt32);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestEngine.Backends), MemberType = typeof(TestEngine))]
+    public async Task Update_one_many_upsert_and_replace(string backend)
+    {
+        await using var t = await TestEngine.StartAsync(backend);
+        var coll = t.Db.GetCollection("c");
+        await coll.InsertAsync([Doc(("_id", 1), ("k", "a"), ("n", 1)), Doc(("_id", 2), ("k", "a"), ("n", 2)), Doc(("_id", 3), ("k", "b"), ("n", 3))], cancellationToken: Ct);
+
+        var many = await coll.UpdateAsync([new UpdateStatement { Filter = Doc(("k", "a")), Update = Doc(("$inc", Doc(("n", 10)))), Multi = true }], cancellationToken: Ct);
+        Assert.Equal(2, many.N);
+        Assert.Equal(2, many.NModified);
+
+        var noop = await coll.UpdateAsync([new UpdateStatement { Filter = Doc(("_id", 3)), Update = Doc(("$set", Doc(("n", 3)))) }], cancellationToken: Ct);
+        Assert.Equal(1, noop.N);
+        Assert.Equal(0, noop.NModified);
+
+        var upsert = await coll.UpdateAsync([new UpdateStatement { Filter = Doc(("k", "z")), Update = Doc(("$set", Doc(("n", 99)))), Upsert = true }], cancellationToken: Ct);
+        Assert.Equal(1, upsert.N);
+        var upserted = Assert.Single(upsert.Upserted);
+        Assert.Equal(0, upserted.Index);
+        var z = Assert.Single(await coll.FindAllAsync(Doc(("k", "z"))));
+        Assert.Equal(99, z["n"].AsInt32);
+        Assert.Equal(upserted.Id, z["_id"]);
+
+        var replace = await coll.UpdateAsync([new UpdateStatement { Filter = Doc(("_id", 1)), Update = Doc(("only", true)) }], cancellationToken: Ct);
+        Assert.Equal(1, replace.NModified);
+        Assert.Equal(Doc(("_id", 1), ("only", true)), Assert.Single(await coll.FindAllAsync(Doc(("_id", 1)))));
+
+        var immutable = await coll.UpdateAsync([new UpdateStatement { Filter = Doc(("_id", 2)), Update = Doc(("$set", Doc(("_id", 5)))) }], cancellationToken: Ct);
+        Assert.Equal(66, Assert.Single(immutable.WriteErrors).Code);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestEngine.Backends), MemberType = typeof(TestEngine))]
+    public async Task Delete_one_and_many(string backend)
+    {
+        await using var t = await TestEngine.StartAsync(backend);
+        var coll = t.Db.GetCollection("c");
+        await coll.InsertAsync([Doc(("_id", 1), ("k", 1)), Doc(("_id", 2), ("k", 1)), Doc(("_id", 3), ("k", 2))], cancellationToken: Ct);
+        var one = await coll.DeleteAsync([new DeleteStatement { Filter = Doc(("k", 1)), Limit = 1 }], cancellationToken: Ct);
+        Assert.Equal(1, one.N);
+        var many = await coll.DeleteAsync([new DeleteStatement { Filter = Doc(("k", Doc(("$gte", 1)))) }], cancellationToken: Ct);
+        Assert.Equal(2, many.N);
+        Assert.Empty(await coll.FindAllAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestEngine.Backends), MemberType = typeof(TestEngine))]
+    public async Task FindAndModify_returns_before_or_after_and_upserts(string backend)
+    {
+        await using var t = await TestEngine.StartAsync(backend);
+        var coll = t.Db.GetCollection("counters");
+        var created = await coll.FindAndModifyAsync(new FindAndModifyOptions { Query = Doc(("_id", "seq")), Update = Doc(("$inc", Doc(("v", 1)))), Upsert = true, ReturnNew = true }, cancellationToken: Ct);
+        Assert.Equal(1, created.Value!["v"].AsInt32);
+        Assert.Equal("seq", created.Upserted!.AsString);
+        Assert.False(created.UpdatedExisting);
+
+        var before = await coll.FindAndModifyAsync(new FindAndModifyOptions { Query = Doc(("_id", "seq")), Update = Doc(("$inc", Doc(("v", 1)))) }, cancellationToken: Ct);
+        Assert.Equal(1, before.Value!["v"].AsInt32);
+        Assert.True(before.UpdatedExisting);
+
+        var removed = await coll.FindAndModifyAsync(new FindAndModifyOptions { Query = Doc(("_id", "seq")), Remove = true, Fields = Doc(("_id", 0)) }, cancellationToken: Ct);
+        Assert.Equal(Doc(("v", 2)), removed.Value);
+        Assert.Empty(await coll.FindAllAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestEngine.Backends), MemberType = typeof(TestEngine))]
+    public async Task Cursor_streams_in_batches_with_sort_skip_limit_and_projection(string backend)
+    {
+        await using var t = await TestEngine.StartAsync(backend);
+        var coll = t.Db.GetCollection("c");
+        var docs = Enumerable.Range(0, 2500).Select(i => Doc(("_id", i), ("v", i % 7), ("s", $"x{i}"))).ToList();
+        await coll.InsertAsync(docs, cancellationToken: Ct);
+
+        await using var cursor = await coll.FindAsync(new FindOptions(), cancellationToken: Ct);
+        var first = await cursor.NextBatchAsync(101, cancellationToken: Ct);
+        Assert.Equal(101, first.Count);
+        Assert.False(cursor.IsExhausted);
+        var total = first.Count;
+        while (!cursor.IsExhausted) total += (await cursor.NextBatchAsync(1000, cancellationToken: Ct)).Count;
+        Assert.Equal(2500, total);
+
+        await using var sorted = await coll.FindAsync(new FindOptions { Filter = Doc(("v", 3)), Sort = Doc(("_id", -1)), Skip = 2, Limit = 3, Projection = Doc(("s", 1), ("_id", 0)) }, cancellationToken: Ct);
+        var page = await sorted.ToListAsync(Ct);
+        Assert.Equal(["x2481", "x2474", "x2467"], page.Select(d => d["s"].AsString));
+        Assert.All(page, d => Assert.Equal(1, d.ElementCount));
+
+        Assert.Equal(357, await coll.CountAsync(new CountOptions { Filter = Doc(("v", 3)) }, cancellationToken: Ct));
+        Assert.Equal(2500, await coll.CountAsync(cancellationToken: Ct));
+        var distinct = await coll.DistinctAsync("v", cancellationToken: Ct);
+        Assert.Equal(Enumerable.Range(0, 7), distinct.Select(v => v.AsInt32));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestEngine.Backends), MemberType = typeof(TestEngine))]
+    public async Task Catalog_create_list_rename_drop_survive_restart(string backend)
+    {
+        await using var t = await TestEngine.StartAsync(backend);
+        await t.Db.CreateCollectionAsync("a", new CreateCollectionOptions { Validator = Doc(("x", Doc(("$exists", true)))) }, cancellationToken: Ct);
+        var ex = await Assert.ThrowsAsync<MongoException>(() => t.Db.CreateCollectionAsync("a", new CreateCollectionOptions { Capped = true, Size = 100 }, cancellationToken: Ct));
+        Assert.Equal(48, ex.Code);
+        await t.Db.GetCollection("b").InsertAsync([Doc(("_id", 1))], cancellationToken: Ct);
+        await t.Db.RenameCollectionAsync("b", "test", "c", cancellationToken: Ct);
+
+        await t.RestartAsync();
+        var names = (await t.Db.ListCollectionsAsync(cancellationToken: Ct)).Select(d => d["name"].AsString).ToList();
+        Assert.Equal(["a", "c"], names);
+        var a = (await t.Db.ListCollectionsAsync(Doc(("name", "a")), cancellationToken: Ct)).Single();
+        Assert.True(a["options"].AsDocument.Contains("validator"));
+        Assert.Single(await t.Db.GetCollection("c").FindAllAsync());
+
+        var invalid = await t.Db.GetCollection("a").InsertAsync([Doc(("y", 1))], cancellationToken: Ct);
+        Assert.Equal(121, Assert.Single(invalid.WriteErrors).Code);
+
+        Assert.True(await t.Db.DropCollectionAsync("c", cancellationToken: Ct));
+        Assert.False(await t.Db.DropCollectionAsync("c", cancellationToken: Ct));
+        Assert.Empty(await t.Db.GetCollection("c").FindAllAsync());
+        await t.Db.DropAsync(cancellationToken: Ct);
+        Assert.Empty(await t.Engine.ListDatabasesAsync(Ct));
+    }
+}
