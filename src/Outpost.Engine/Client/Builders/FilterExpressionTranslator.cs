@@ -137,7 +137,8 @@ internal static class FilterExpressionTranslator
             Expression? source = call.Object;
             Expression item;
             if (source is not null && call.Arguments.Count == 1) item = call.Arguments[0];
-            else if (source is null && call.Arguments.Count == 2) (source, item) = (call.Arguments[0], call.Arguments[1]);
+            else if (source is null && (call.Arguments.Count == 2 || (call.Arguments.Count == 3 && call.Arguments[2] is ConstantExpression { Value: null })))
+                (source, item) = (call.Arguments[0], call.Arguments[1]); // Enumerable.Contains, or MemoryExtensions.Contains(span, value, comparer: null) under C# 14 span conversions
             else throw Unsupported(call);
             if (source is MethodCallExpression { Method.Name: "op_Implicit", Arguments.Count: 1 } implicitSpan) source = implicitSpan.Arguments[0];
             source = FieldPath.StripConvert(source);
