@@ -12,6 +12,7 @@ public sealed class OutpostChangeStream<T> : IAsyncEnumerable<ChangeEvent<T>>, I
     private readonly ChangeStreamCursor _cursor;
     private readonly BsonMapper _mapper;
     private readonly WatchOptions _options;
+    private readonly Queue<BsonDocument> _pending = new();
 
     internal OutpostChangeStream(ChangeStreamCursor cursor, BsonMapper mapper, WatchOptions options)
     {
@@ -24,36 +25,43 @@ public sealed class OutpostChangeStream<T> : IAsyncEnumerable<ChangeEvent<T>>, I
     /// <summary>The resume token of the last event returned (or the stream's start position before any).</summary>
     public BsonDocument ResumeToken { get; private set; }
 
-    /// <summary>Returns the next batch of events, waiting up to MaxAwaitTime; empty when none arrived.</summary>
+    /// <summary>Returns the events already fetched, or else the next batch, waiting up to MaxAwaitTime; empty when none arrived.</summary>
     public async Task<IReadOnlyList<ChangeEvent<T>>> NextBatchAsync(CancellationToken cancellationToken = default)
     {
-        if (_cursor.IsExhausted) return [];
-        var batch = await _cursor.NextBatchAsync(_options.BatchSize, _options.MaxAwaitTime, 16 * 1024 * 1024, cancellationToken).ConfigureAwait(false);
-        var events = new List<ChangeEvent<T>>(batch.Count);
-        foreach (var raw in batch)
-        {
-            var change = Map(raw);
-            ResumeToken = change.ResumeToken;
-            events.Add(change);
-        }
-
+        if (_pending.Count == 0) await FetchAsync(cancellationToken).ConfigureAwait(false);
+        var events = new List<ChangeEvent<T>>(_pending.Count);
+        while (_pending.Count > 0) events.Add(Take());
         return events;
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Streams events until the stream is invalidated or the token is cancelled. Leaving the loop early keeps the
+    /// events not yet handed out: enumerating again continues with the next one.
+    /// </summary>
     public async IAsyncEnumerator<ChangeEvent<T>> GetAsyncEnumerator(CancellationToken cancellationToken = default)
     {
-        while (!_cursor.IsExhausted)
+        while (true)
         {
+            while (_pending.Count > 0) yield return Take();
+            if (_cursor.IsExhausted) yield break;
             cancellationToken.ThrowIfCancellationRequested();
-            var batch = await _cursor.NextBatchAsync(_options.BatchSize, _options.MaxAwaitTime, 16 * 1024 * 1024, cancellationToken).ConfigureAwait(false);
-            foreach (var raw in batch)
-            {
-                var change = Map(raw);
-                ResumeToken = change.ResumeToken;
-                yield return change;
-            }
+            await FetchAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private async Task FetchAsync(CancellationToken cancellationToken)
+    {
+        if (_cursor.IsExhausted) return;
+        var batch = await _cursor.NextBatchAsync(_options.BatchSize, _options.MaxAwaitTime, 16 * 1024 * 1024, cancellationToken).ConfigureAwait(false);
+        foreach (var raw in batch) _pending.Enqueue(raw);
+    }
+
+    // The token advances only when an event is handed out, so a stored token never skips an unseen event.
+    private ChangeEvent<T> Take()
+    {
+        var change = Map(_pending.Dequeue());
+        ResumeToken = change.ResumeToken;
+        return change;
     }
 
     /// <inheritdoc/>
