@@ -75,6 +75,12 @@ public static class EngineBenchmarks
         });
         Report("insertMany (docs/s)", count / engineInsert.TotalSeconds, count / rawInsert.TotalSeconds, "≥ 35%");
 
+        // Where the insert time goes: the same documents into a collection with only the _id index.
+        var bare = engine.GetDatabase("bench").GetCollection("photos_no_secondary");
+        var bareInsert = await TimeAsync(async () => await bare.InsertAsync(documents, new InsertOptions { Ordered = false }));
+        Report("  insertMany, _id index only (docs/s)", count / bareInsert.TotalSeconds, count / rawInsert.TotalSeconds, "");
+        await engine.GetDatabase("bench").DropCollectionAsync("photos_no_secondary");
+
         // --- _id point lookups ---
         var ids = new BsonValue[lookups];
         for (var i = 0; i < lookups; i++) ids[i] = documents[random.Next(count)]["_id"];
@@ -93,6 +99,13 @@ public static class EngineBenchmarks
         }));
         Report("_id lookups (lookups/s)", lookups / engineLookup.TotalSeconds, lookups / rawLookup.TotalSeconds, "≥ 50%");
         Report("  vs raw + BSON decode", lookups / engineLookup.TotalSeconds, lookups / rawLookupDecode.TotalSeconds, "");
+
+        // Where the lookup time goes: the storage layer alone (snapshot + point read), then + BSON decode.
+        var tree = await CollectionTreeAsync(engine, "bench", "photos");
+        var storageLookup = await MedianAsync(3, () => TimeAsync(() => StorageLookupsAsync(engine, tree, ids, decode: false)));
+        var storageLookupDecode = await MedianAsync(3, () => TimeAsync(() => StorageLookupsAsync(engine, tree, ids, decode: true)));
+        Report("  storage point read only (lookups/s)", lookups / storageLookup.TotalSeconds, lookups / rawLookup.TotalSeconds, "");
+        Report("  storage point read + decode (lookups/s)", lookups / storageLookupDecode.TotalSeconds, lookups / rawLookupDecode.TotalSeconds, "");
 
         // --- indexed range query ---
         var from = Start.AddDays(20);
@@ -113,6 +126,15 @@ public static class EngineBenchmarks
         Report($"range query, {rangeCount} docs (ms)", engineRange.TotalMilliseconds, rawRange.TotalMilliseconds, "", lowerIsBetter: true);
         Console.WriteLine($"  plan: {(plan.Contains("departmentId_1_capturedAt_-1", StringComparison.Ordinal) ? "IXSCAN departmentId_1_capturedAt_-1" : plan)}");
 
+        // --- full scan (what a $facet over everything must at least pay) ---
+        var engineScan = await MedianAsync(3, () => TimeAsync(async () =>
+        {
+            await using var cursor = await photos.FindAsync(new FindOptions());
+            await foreach (var _ in cursor) { }
+        }));
+        var rawScan = Median(3, () => Time(() => RawScan(raw)));
+        Report($"find {{}} full scan, {count} docs (ms)", engineScan.TotalMilliseconds, rawScan.TotalMilliseconds, "", lowerIsBetter: true);
+
         // --- dashboard $facet ---
         foreach (var (name, match) in new[]
         {
@@ -127,6 +149,12 @@ public static class EngineBenchmarks
                 await using var cursor = await photos.AggregateAsync(pipeline, new AggregateOptions { AllowDiskUse = true });
                 facet = (await cursor.ToListAsync())[0];
             }));
+            var matchOnly = await MedianAsync(3, () => TimeAsync(async () =>
+            {
+                await using var cursor = await photos.AggregateAsync(BsonArray("[ { $match: " + match + " } ]"));
+                await foreach (var _ in cursor) { }
+            }));
+            Console.WriteLine($"  of which $match stage alone (fetch + decode): {matchOnly.TotalMilliseconds:N0} ms");
             var total = facet!["summary"].AsArray.Count > 0 ? facet["summary"].AsArray[0].AsDocument["totalPhotos"].ToInt64() : 0;
             var rawFacet = match == "{}"
                 ? Median(3, () => Time(() => RawScan(raw)))
@@ -321,6 +349,23 @@ public static class EngineBenchmarks
         }
 
         return n;
+    }
+
+    private static async Task<long> CollectionTreeAsync(OutpostEngine engine, string database, string collection)
+    {
+        await using var tx = await engine.Storage.BeginAsync(Outpost.Storage.StorageTransactionMode.ReadOnly);
+        var catalog = await tx.GetAsync(1, System.Text.Encoding.UTF8.GetBytes(database + "\0" + collection));
+        return BsonSerializer.Deserialize(catalog)["tree"].ToInt64();
+    }
+
+    private static async Task StorageLookupsAsync(OutpostEngine engine, long tree, BsonValue[] ids, bool decode)
+    {
+        foreach (var id in ids)
+        {
+            await using var tx = await engine.Storage.BeginAsync(Outpost.Storage.StorageTransactionMode.ReadOnly);
+            var blob = await tx.GetAsync(tree, Outpost.Bson.Keys.BsonKeyEncoder.Encode(id)) ?? throw new InvalidOperationException("storage lookup missed");
+            if (decode) BsonSerializer.Deserialize(blob);
+        }
     }
 
     private static long RawScan(SqliteConnection connection)

@@ -175,7 +175,10 @@ public sealed class OutpostCollection<T> : IOutpostCollection<T>
         foreach (var document in documents)
         {
             ArgumentNullException.ThrowIfNull(document);
-            Mapper.AssignIdIfMissing(document);
+            if (document is BsonDocument raw && !raw.Contains("_id"))
+                raw.InsertAt(0, new BsonElement("_id", ObjectId.GenerateNewId())); // as the driver does: the caller sees the id
+            else
+                Mapper.AssignIdIfMissing(document);
             batch.Add(Mapper.ToDocument(document));
         }
 

@@ -45,6 +45,10 @@ public sealed class TypedCollectionTests
         Assert.Equal(2, streamed); // 1 and 3
 
         var raw = await t.Db.GetCollection("photos").Find(new BsonDocument("title", "photo 1")).FirstAsync(Ct);
+        var rawDoc = new BsonDocument("title", "raw");
+        await t.Db.GetCollection("photos").InsertOneAsync(rawDoc, Ct);
+        Assert.Equal("_id", rawDoc.GetElement(0).Name); // the generated id is visible to the caller
+        await t.Db.GetCollection("photos").DeleteOneAsync(new BsonDocument("_id", rawDoc["_id"]), Ct);
         Assert.Equal("Approved", raw["status"].AsString);
         Assert.Equal(2, await photos.Find(p => p.Tags.Contains("even") && p.Size > 500).CountDocumentsAsync(Ct));
     }
