@@ -10,10 +10,10 @@ if (args is ["sizes"])
     return;
 }
 
-// `-- engine [documents] [lookups]` runs the Stopwatch engine-vs-raw-SQLite harness (EngineBenchmarks).
+// `-- engine [documents] [lookups]` runs the Stopwatch engine-vs-raw-SQLite harness (EngineScaleBenchmarks).
 if (args.Length > 0 && args[0] == "engine")
 {
-    await Outpost.Benchmarks.EngineBenchmarks.RunAsync(args);
+    await Outpost.Benchmarks.EngineScaleBenchmarks.RunAsync(args);
     return;
 }
 

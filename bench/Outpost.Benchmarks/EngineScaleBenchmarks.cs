@@ -22,7 +22,7 @@ namespace Outpost.Benchmarks;
 /// reading and decoding the matching blobs from SQLite.</item>
 /// </list>
 /// </summary>
-public static class EngineBenchmarks
+public static class EngineScaleBenchmarks
 {
     private static readonly string[] Departments = ["dept_paint", "dept_weld", "dept_assembly", "dept_qa", "dept_press"];
     private static readonly string[] SyncStatuses = ["synced", "pending", "failed"];
@@ -48,7 +48,7 @@ public static class EngineBenchmarks
 
     private static async Task RunInAsync(string directory, int count, int lookups)
     {
-        Console.WriteLine($"EngineBenchmarks {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {count:N0} documents, {lookups:N0} lookups, {Environment.ProcessorCount} cores, load {LoadAverage()}");
+        Console.WriteLine($"EngineScaleBenchmarks {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {count:N0} documents, {lookups:N0} lookups, {Environment.ProcessorCount} cores, load {LoadAverage()}");
         var documents = new BsonDocument[count];
         var blobs = new byte[count][];
         var random = new Random(42);
