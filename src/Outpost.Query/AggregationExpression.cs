@@ -19,6 +19,30 @@ public abstract partial class AggregationExpression
         return ExpressionCompiler.Compile(spec, new CompileContext(context));
     }
 
+    /// <summary>
+    /// Evaluates a command's <c>let</c> document (its values are expressions, e.g. <c>{ $rand: {} }</c> or
+    /// <c>{ $literal: "$x" }</c>) once, giving the constants to put in <see cref="QueryContext.Variables"/>.
+    /// Earlier variables are visible to later ones, as in MongoDB.
+    /// </summary>
+    public static BsonDocument EvaluateVariables(BsonDocument let, QueryContext context)
+    {
+        ArgumentNullException.ThrowIfNull(let);
+        ArgumentNullException.ThrowIfNull(context);
+        var result = new BsonDocument(let.ElementCount);
+        foreach (var e in let)
+        {
+            ExpressionCompiler.ValidateVariableName(e.Name);
+            var scoped = new QueryContext
+            {
+                Collation = context.Collation, Variables = result, Now = context.Now, ClusterTime = context.ClusterTime,
+            };
+            var value = Compile(e.Value, scoped).Evaluate(new ExpressionScope([], scoped));
+            result.Add(e.Name, IsMissing(value) ? BsonNull.Value : value);
+        }
+
+        return result;
+    }
+
     /// <summary>Evaluates against a scope whose root is the current document.</summary>
     public abstract BsonValue Evaluate(ExpressionScope scope);
 

@@ -28,6 +28,9 @@ public static class OutpostCli
           --replica-set <name>        replica set name reported in hello (default rs0)
           --auth                      require SCRAM authentication
           --enable-test-commands      enable configureFailPoint and other driver test commands
+          --tls-cert <file>           serve the wire port over TLS (PEM with key, or PKCS#12)
+          --tls-key <file>            PEM private key when not inside --tls-cert
+          --max-connections <n>       most wire connections at once (default 1000)
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -88,6 +91,9 @@ public static class OutpostCli
                 case "--bind" when IPAddress.TryParse(value == "localhost" ? "127.0.0.1" : value, out var ip): o.Bind = ip; break;
                 case "--advertise": o.Advertise = value.ToLowerInvariant(); break;
                 case "--replica-set": o.ReplicaSetName = value; break;
+                case "--tls-cert": o.TlsCertificateFile = value; break;
+                case "--tls-key": o.TlsKeyFile = value; break;
+                case "--max-connections" when int.TryParse(value, out int mc) && mc > 0: o.MaxConnections = mc; break;
                 default:
                     error = $"unknown option or bad value: {name} {value}";
                     return false;

@@ -16,6 +16,12 @@ public sealed class ServeOptions
     public string ReplicaSetName { get; set; } = "rs0";
     public bool Auth { get; set; }
     public bool EnableTestCommands { get; set; }
+    /// <summary>TLS certificate for the wire port: a PEM file (certificate and key, or the key in <see cref="TlsKeyFile"/>) or a PKCS#12 file.</summary>
+    public string? TlsCertificateFile { get; set; }
+    /// <summary>PEM private key for <see cref="TlsCertificateFile"/> when it is not in the same file.</summary>
+    public string? TlsKeyFile { get; set; }
+    /// <summary>Most wire connections open at once.</summary>
+    public int MaxConnections { get; set; } = 1000;
 
     public string AdvertisedAddress => Advertise ?? $"{(Bind.Equals(IPAddress.Any) ? "localhost" : Bind.ToString())}:{Port}".ToLowerInvariant();
 }

@@ -17,13 +17,15 @@ public sealed class SqliteStorageEngine : IStorageEngine
     private readonly ConcurrentBag<SqliteReadConnection> _readers = [];
     private readonly ConflictTracker _conflicts = new();
     private readonly LogPositionSignal _logSignal = new();
+    private readonly FileStream _ownership;
     private long _commitVersion;
     private long _commitTime;
     private int _pooledReaders;
     private bool _disposed;
 
-    private SqliteStorageEngine(string connectionString, SqliteStorageOptions options, SqliteConnection writerConnection, int schemaVersion)
+    private SqliteStorageEngine(string connectionString, SqliteStorageOptions options, SqliteConnection writerConnection, int schemaVersion, FileStream ownership)
     {
+        _ownership = ownership;
         _connectionString = connectionString;
         _options = options;
         SchemaVersion = schemaVersion;
@@ -59,6 +61,7 @@ public sealed class SqliteStorageEngine : IStorageEngine
         return Task.Run(() =>
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var ownership = AcquireOwnership(path);
             var connection = new SqliteConnection(connectionString);
             try
             {
@@ -71,14 +74,32 @@ public sealed class SqliteStorageEngine : IStorageEngine
                 }
 
                 var version = SqliteSchema.EnsureCreated(connection);
-                return new SqliteStorageEngine(connectionString, options, connection, version);
+                return new SqliteStorageEngine(connectionString, options, connection, version, ownership);
             }
             catch
             {
                 connection.Dispose();
+                ownership.Dispose();
                 throw;
             }
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Conflict detection and log wake-ups live in this object, so a second engine on the same file (in this process
+    /// or another) would silently break snapshot isolation. An exclusive lock on a side file (flock on Unix, released
+    /// by the OS if the process dies) refuses it.
+    /// </summary>
+    private static FileStream AcquireOwnership(string path)
+    {
+        try
+        {
+            return new FileStream(path + ".owner", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new StorageException($"The SQLite store '{path}' is already open by another storage engine; one engine (one process) owns a file.", e);
+        }
     }
 
     /// <inheritdoc/>
@@ -245,6 +266,7 @@ public sealed class SqliteStorageEngine : IStorageEngine
         {
             while (_readers.TryTake(out var reader)) reader.Dispose();
             _writer.Dispose();
+            await _ownership.DisposeAsync().ConfigureAwait(false);
         }
         finally
         {

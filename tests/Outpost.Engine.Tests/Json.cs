@@ -12,6 +12,8 @@ internal static class Json
         return doc;
     }
 
+    public static BsonValue At(this BsonValue value, string name) => value.AsDocument[name];
+
     public static BsonArray Arr(params BsonValue[] values) => new(values);
 
     public static async Task<List<BsonDocument>> FindAllAsync(this Collection collection, BsonDocument? filter = null, BsonDocument? sort = null, OperationContext? context = null)

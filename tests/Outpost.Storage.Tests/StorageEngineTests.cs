@@ -474,7 +474,7 @@ public sealed class StorageEngineTests
         }
 
         // Well under the 5 s poll safety net: NOTIFY, not polling, woke it.
-        await waiting.WaitAsync(TimeSpan.FromSeconds(2), Ct);
+        await waiting.WaitAsync(TimeSpan.FromSeconds(4), Ct);
         Assert.Equal("from A", Encoding.UTF8.GetString((await nodeB.ReadLogAsync(0, 10, Ct))[0].Data));
     }
 
@@ -678,5 +678,18 @@ public sealed class StorageEngineTests
         await using var read = await engine.BeginAsync(StorageTransactionMode.ReadOnly, Ct);
         Assert.Equal(workers * incrementsEach, BitConverter.ToInt32(await read.GetAsync(Tree, S("counter"), Ct)));
         TestContext.Current.TestOutputHelper?.WriteLine($"{conflicts} conflicts retried");
+    }
+
+    [Theory]
+    [MemberData(nameof(StorageBackend.Names), MemberType = typeof(StorageBackend))]
+    public async Task A_single_owner_store_refuses_a_second_open_until_the_first_is_disposed(string backend)
+    {
+        await using var store = await StorageBackend.CreateAsync(backend);
+        if (store.SupportsManyOpeners) Assert.Skip($"{store.Name}: many processes may open the store by design.");
+        var first = await store.OpenAsync();
+        await Assert.ThrowsAsync<StorageException>(store.OpenAsync);
+        await first.DisposeAsync();
+        await using var second = await store.OpenAsync();
+        Assert.Equal(1, second.SchemaVersion);
     }
 }

@@ -89,131 +89,6 @@ internal static class DecimalMath
         return value > long.MaxValue ? long.MaxValue : value < long.MinValue ? long.MinValue : (long)value;
     }
 
-    /// <summary>Exact three-way comparison; NaN sorts below every number and equals NaN.</summary>
-    internal static int Compare(Decimal128 a, Decimal128 b)
-    {
-        var ka = Decode(a, out bool na, out var ca, out int ea);
-        var kb = Decode(b, out bool nb, out var cb, out int eb);
-        if (ka == Kind.NaN || kb == Kind.NaN)
-        {
-            return (ka == Kind.NaN ? 0 : 1) - (kb == Kind.NaN ? 0 : 1);
-        }
-
-        int sa = Sign(ka, na, ca);
-        int sb = Sign(kb, nb, cb);
-        if (sa != sb)
-        {
-            return sa.CompareTo(sb);
-        }
-
-        if (sa == 0)
-        {
-            return 0;
-        }
-
-        int magnitude;
-        if (ka == Kind.Infinity || kb == Kind.Infinity)
-        {
-            magnitude = (ka == Kind.Infinity ? 1 : 0) - (kb == Kind.Infinity ? 1 : 0);
-        }
-        else
-        {
-            magnitude = CompareMagnitude(ca, ea, cb, eb);
-        }
-
-        return sa < 0 ? -magnitude : magnitude;
-    }
-
-    /// <summary>Exact comparison of a decimal with a double; NaN sorts below every number and equals NaN.</summary>
-    internal static int Compare(Decimal128 a, double b)
-    {
-        var ka = Decode(a, out bool na, out var ca, out int ea);
-        if (ka == Kind.NaN || double.IsNaN(b))
-        {
-            return (ka == Kind.NaN ? 0 : 1) - (double.IsNaN(b) ? 0 : 1);
-        }
-
-        int sa = Sign(ka, na, ca);
-        int sb = b > 0 ? 1 : b < 0 ? -1 : 0;
-        if (sa != sb)
-        {
-            return sa.CompareTo(sb);
-        }
-
-        if (sa == 0)
-        {
-            return 0;
-        }
-
-        int magnitude;
-        if (ka == Kind.Infinity || double.IsInfinity(b))
-        {
-            magnitude = (ka == Kind.Infinity ? 1 : 0) - (double.IsInfinity(b) ? 1 : 0);
-        }
-        else
-        {
-            // |b| = mantissa * 2^binExp exactly.
-            long bits = BitConverter.DoubleToInt64Bits(Math.Abs(b));
-            int rawExp = (int)(bits >> 52);
-            long mantissa = bits & 0xF_FFFF_FFFF_FFFFL;
-            int binExp;
-            if (rawExp == 0)
-            {
-                binExp = -1074;
-            }
-            else
-            {
-                mantissa |= 1L << 52;
-                binExp = rawExp - 1075;
-            }
-
-            BigInteger left = ToBigInteger(ca, Math.Max(ea, 0));
-            BigInteger right = new(mantissa);
-            if (ea < 0)
-            {
-                right *= BigInteger.Pow(10, -ea);
-            }
-
-            if (binExp < 0)
-            {
-                left <<= -binExp;
-            }
-            else
-            {
-                right <<= binExp;
-            }
-
-            magnitude = left.CompareTo(right);
-        }
-
-        return sa < 0 ? -magnitude : magnitude;
-    }
-
-    /// <summary>Exact comparison of a decimal with a 64-bit integer.</summary>
-    internal static int Compare(Decimal128 a, long b)
-    {
-        var ka = Decode(a, out bool na, out var ca, out int ea);
-        if (ka == Kind.NaN)
-        {
-            return -1;
-        }
-
-        int sa = Sign(ka, na, ca);
-        int sb = Math.Sign(b);
-        if (sa != sb)
-        {
-            return sa.CompareTo(sb);
-        }
-
-        if (sa == 0)
-        {
-            return 0;
-        }
-
-        int magnitude = ka == Kind.Infinity ? 1 : CompareMagnitude(ca, ea, b == long.MinValue ? (UInt128)1 << 63 : (UInt128)Math.Abs(b), 0);
-        return sa < 0 ? -magnitude : magnitude;
-    }
-
     /// <summary>
     /// A hash consistent with exact numeric equality across int32/int64/double/decimal:
     /// integers in the long range hash as that long, values equal to a double hash as that double.
@@ -247,7 +122,7 @@ internal static class DecimalMath
         }
 
         double asDouble = ToDouble(d);
-        if (Compare(d, asDouble) == 0)
+        if (Decimal128.CompareExact(d, asDouble) == 0)
         {
             return GetNumericHashCode(asDouble);
         }
@@ -271,40 +146,6 @@ internal static class DecimalMath
         }
 
         return value.GetHashCode();
-    }
-
-    private static int Sign(Kind kind, bool negative, UInt128 coefficient) =>
-        kind == Kind.Finite && coefficient == 0 ? 0 : negative ? -1 : 1;
-
-    private static int CompareMagnitude(UInt128 ca, int ea, UInt128 cb, int eb)
-    {
-        if (ea == eb)
-        {
-            return ca.CompareTo(cb);
-        }
-
-        // Compare digit-count-adjusted exponents first so huge exponent gaps never build huge integers.
-        int da = DigitCount(ca) + ea;
-        int db = DigitCount(cb) + eb;
-        if (da != db)
-        {
-            return da.CompareTo(db);
-        }
-
-        int common = Math.Min(ea, eb);
-        return ToBigInteger(ca, ea - common).CompareTo(ToBigInteger(cb, eb - common));
-    }
-
-    private static int DigitCount(UInt128 value)
-    {
-        int digits = 1;
-        while (value >= 10)
-        {
-            value /= 10;
-            digits++;
-        }
-
-        return digits;
     }
 
     private static BigInteger ToBigInteger(UInt128 coefficient, int exponent)

@@ -12,14 +12,14 @@ internal static class NumericComparer
             case BsonDecimal128 dx:
                 return y switch
                 {
-                    BsonDecimal128 dy => DecimalMath.Compare(dx.Value, dy.Value),
-                    BsonDouble d => DecimalMath.Compare(dx.Value, d.Value),
-                    _ => DecimalMath.Compare(dx.Value, y is BsonInt32 i ? i.Value : ((BsonInt64)y).Value),
+                    BsonDecimal128 dy => dx.Value.CompareTo(dy.Value),
+                    BsonDouble d => Decimal128.CompareExact(dx.Value, d.Value),
+                    _ => Decimal128.CompareExact(dx.Value, y is BsonInt32 i ? i.Value : ((BsonInt64)y).Value),
                 };
             case BsonDouble fx:
                 return y switch
                 {
-                    BsonDecimal128 dy => -DecimalMath.Compare(dy.Value, fx.Value),
+                    BsonDecimal128 dy => -Decimal128.CompareExact(dy.Value, fx.Value),
                     BsonDouble fy => CompareDoubles(fx.Value, fy.Value),
                     _ => -CompareLongDouble(y is BsonInt32 i ? i.Value : ((BsonInt64)y).Value, fx.Value),
                 };
@@ -28,7 +28,7 @@ internal static class NumericComparer
                 long lx = x is BsonInt32 i ? i.Value : ((BsonInt64)x).Value;
                 return y switch
                 {
-                    BsonDecimal128 dy => -DecimalMath.Compare(dy.Value, lx),
+                    BsonDecimal128 dy => -Decimal128.CompareExact(dy.Value, lx),
                     BsonDouble fy => CompareLongDouble(lx, fy.Value),
                     BsonInt32 iy => lx.CompareTo(iy.Value),
                     _ => lx.CompareTo(((BsonInt64)y).Value),

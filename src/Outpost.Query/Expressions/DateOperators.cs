@@ -122,7 +122,7 @@ internal static class DateOperators
         var onNull = args.TryGetValue("onNull", out var on) ? Compile(on, ctx) : null;
         return new LazyExpression(s =>
         {
-            string fmt = "%Y-%m-%dT%H:%M:%S.%LZ";
+            string? fmt = null;
             if (format is not null)
             {
                 var fv = format.Evaluate(s);
@@ -146,6 +146,8 @@ internal static class DateOperators
                 return onNull is null ? BsonNull.Value : onNull.Evaluate(s);
             }
 
+            // MongoDB 7.0: without a format, a non-UTC zone drops the trailing 'Z'.
+            fmt ??= zone!.IsUtc ? "%Y-%m-%dT%H:%M:%S.%LZ" : "%Y-%m-%dT%H:%M:%S.%L";
             return DateFormatter.Format(fmt, ToMillis(v), zone!);
         });
     }

@@ -71,6 +71,9 @@ internal sealed class TimeZoneSpec
         return true;
     }
 
+    /// <summary>Whether this is UTC itself (a fixed zero offset counts, as MongoDB treats "+00:00" as UTC).</summary>
+    public bool IsUtc => _zone is null && _fixedOffset == TimeSpan.Zero;
+
     /// <summary>The zone's offset from UTC at the instant <paramref name="utcMs"/>.</summary>
     public TimeSpan OffsetAt(long utcMs)
     {

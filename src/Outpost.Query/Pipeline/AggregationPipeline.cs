@@ -22,6 +22,9 @@ public sealed class AggregationPipeline
         _host = host;
     }
 
+    /// <summary>How many leading stages the host claimed (see <see cref="IPipelineHost.ClaimLeadingStages"/>).</summary>
+    public int ClaimedStageCount { get; private init; }
+
     /// <summary>The stage names in order (after compile-time desugaring such as $sortByCount → $group + $sort).</summary>
     public IReadOnlyList<string> StageNames => [.. _stages.Select(s => s.Name)];
 
@@ -30,7 +33,14 @@ public sealed class AggregationPipeline
     {
         ArgumentNullException.ThrowIfNull(stages);
         ArgumentNullException.ThrowIfNull(context);
-        return new AggregationPipeline(StageCompiler.CompileAll(stages, context, host, nested: false), context, host);
+        int claimed = host?.ClaimLeadingStages(stages) ?? 0;
+        if (claimed < 0 || claimed > stages.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(host), claimed, "The host claimed more leading stages than the pipeline has.");
+        }
+
+        var remaining = claimed == 0 ? stages : new BsonArray(stages.Skip(claimed));
+        return new AggregationPipeline(StageCompiler.CompileAll(remaining, context, host, nested: false), context, host) { ClaimedStageCount = claimed };
     }
 
     /// <summary>Runs the pipeline over <paramref name="input"/>.</summary>

@@ -16,6 +16,13 @@ public partial interface IPipelineHost
     /// </summary>
     IAsyncEnumerable<BsonDocument> ReadCollectionAsync(string? database, string collection, BsonDocument? filter, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Called once at compile time with the whole pipeline: how many leading stages the engine applies itself while it
+    /// produces the pipeline's input (an indexed <c>$match</c>/<c>$sort</c>, a <c>$text</c> match, <c>$geoNear</c>, …).
+    /// The library neither compiles nor runs those stages. The default (0) lets the library run the whole pipeline.
+    /// </summary>
+    int ClaimLeadingStages(BsonArray stages) => 0;
+
     /// <summary>Whether the host runs this stage itself (called once at compile time for every stage the library does not run).</summary>
     bool SupportsStage(string stageName);
 

@@ -9,6 +9,9 @@ internal sealed class MemoryBudget(QueryContext context, string stageName)
 
     public void Add(long bytes) => Used += bytes;
 
+    /// <summary>Whether the limit is currently exceeded (without deciding between spilling and failing).</summary>
+    public bool Exceeded => Used > context.MemoryLimitBytes;
+
     public void Reset() => Used = 0;
 
     /// <summary>True when over the limit and spilling is allowed; throws 292 when over the limit and it is not.</summary>

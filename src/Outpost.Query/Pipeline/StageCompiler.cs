@@ -39,6 +39,15 @@ internal static class StageCompiler
             result.AddRange(Compile(e.Name, e.Value, context, host, nested));
         }
 
+        // $sort immediately followed by $limit: the sort only needs the top k (the $limit stays, and is then a no-op).
+        for (int i = 0; i + 1 < result.Count; i++)
+        {
+            if (result[i] is SortStage sort && result[i + 1] is LimitSkipStage { IsLimit: true } limit)
+            {
+                result[i] = sort.WithLimit(limit.Count);
+            }
+        }
+
         return [.. result];
     }
 
@@ -124,7 +133,8 @@ internal static class StageCompiler
                     throw new MongoException(15973, "the $sort key specification must be an object");
                 }
 
-                return [new SortStage(SortKey.Parse(spec, "$sort"))];
+                SortKey.Parse(spec, "$sort"); // MongoDB's $sort validation codes (15973/15975/15976)
+                return [new SortStage(Sorting.SortSpec.Compile((BsonDocument)spec, context.Collation))];
             case "$group":
                 return [CompileGroup(spec, context)];
             case "$count":

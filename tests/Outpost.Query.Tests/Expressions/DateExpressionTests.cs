@@ -8,6 +8,8 @@ public class DateExpressionTests : ExpressionTestBase
     [Theory]
     [InlineData("{ $dateToString: { format: '%Y-%m-%d', date: '$d' } }", "'2024-01-15'")]
     [InlineData("{ $dateToString: { date: '$d' } }", "'2024-01-15T10:30:45.123Z'")]
+    [InlineData("{ $dateToString: { date: '$d', timezone: 'UTC' } }", "'2024-01-15T10:30:45.123Z'")]
+    [InlineData("{ $dateToString: { date: '$d', timezone: 'Europe/Paris' } }", "'2024-01-15T11:30:45.123'")]
     [InlineData("{ $dateToString: { format: '%H:%M:%S.%L', date: '$d' } }", "'10:30:45.123'")]
     [InlineData("{ $dateToString: { format: '%j %w %u %U %V %G', date: '$d' } }", "'015 2 1 02 03 2024'")]
     [InlineData("{ $dateToString: { format: '%%Y=%Y', date: '$d' } }", "'%Y=2024'")]

@@ -29,6 +29,11 @@ internal sealed class InMemoryPipelineHost : IPipelineHost
         }
     }
 
+    /// <summary>How many leading stages this host pretends to apply itself (tests of the claim hook).</summary>
+    public int Claim { get; set; }
+
+    public int ClaimLeadingStages(BsonArray stages) => Claim;
+
     public bool SupportsStage(string stageName) => stageName is "$out" or "$collStats";
 
     public async IAsyncEnumerable<BsonDocument> ExecuteStageAsync(string stageName, BsonValue specification, IAsyncEnumerable<BsonDocument> input, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -169,3 +169,122 @@ public class WindowStageTests : PipelineTestBase
             "[{ t: 1, a: 5, b: 1, c: 10 }, { t: 2, a: 0, b: 1, c: 20.0 }, { t: 3, b: 3, c: 30, a: 0 }]");
     }
 }
+
+public class PipelineHostAndOptimizationTests : PipelineTestBase
+{
+    [Fact]
+    public async Task Claimed_leading_stages_are_left_to_the_host()
+    {
+        // The host claims the leading $geoNear (which the library cannot run) and produces the input itself.
+        var host = new InMemoryPipelineHost { Claim = 1 };
+        await CheckAsync("[{ $geoNear: { near: [0, 0], distanceField: 'd' } }, { $project: { _id: 0, a: 1 } }]", "[{ a: 1, b: 2 }]", "[{ a: 1 }]", host);
+    }
+
+    [Fact]
+    public async Task Sort_then_limit_keeps_only_the_top_k_within_a_tiny_memory_limit()
+    {
+        var docs = "[" + string.Join(", ", Enumerable.Range(0, 3000).Select(i => $"{{ _id: {i}, v: {(i * 7919) % 3000}, pad: '{new string('x', 40)}' }}")) + "]";
+        var context = new QueryContext { MemoryLimitBytes = 20_000 };
+        await CheckAsync("[{ $sort: { v: -1 } }, { $limit: 3 }, { $project: { _id: 0, v: 1 } }]", docs, "[{ v: 2999 }, { v: 2998 }, { v: 2997 }]", context: context);
+        Assert.Equal(292, await ErrorCodeAsync("[{ $sort: { v: -1 } }, { $skip: 1 }, { $limit: 3 }]", docs, context: context));
+    }
+
+    [Fact]
+    public async Task Group_keys_follow_the_collation()
+    {
+        var context = new QueryContext { Collation = Sorting.Collation.FromDocument(AggJson.Doc("{ locale: 'en', strength: 2 }")) };
+        var result = await RunAsync("[{ $group: { _id: '$c', n: { $sum: 1 } } }]", "[{ c: 'Oslo' }, { c: 'oslo' }, { c: 'Rome' }]", context);
+        Assert.Equal([2, 1], result.Select(d => d["n"].AsInt32));
+    }
+
+    [Fact]
+    public async Task Comparison_expressions_follow_the_collation()
+    {
+        var context = new QueryContext { Collation = Sorting.Collation.FromDocument(AggJson.Doc("{ locale: 'en', strength: 1 }")) };
+        await CheckAsync("[{ $project: { _id: 0, eq: { $eq: ['$a', 'resume'] } } }]", "[{ a: 'Résumé' }]", "[{ eq: true }]", context: context);
+    }
+}
+
+public class CrudSpecAggregateTests : PipelineTestBase
+{
+    [Fact]
+    public async Task Aggregate_with_let_option_from_the_CRUD_spec()
+    {
+        var vars = AggregationExpression.EvaluateVariables(AggJson.Doc("{ id: 1, x: 'foo', y: { $literal: '$bar' }, rand: { $rand: {} } }"), QueryContext.Default);
+        Assert.Equal(BsonType.Double, vars["rand"].Type);
+        var context = new QueryContext { Variables = vars };
+        var result = await RunAsync(
+            "[{ $match: { $expr: { $eq: ['$_id', '$$id'] } } }, { $project: { _id: 0, x: '$$x', y: '$$y', rand: '$$rand' } }]",
+            "[{ _id: 1 }, { _id: 2 }]", context);
+        var doc = Assert.Single(result);
+        Assert.Equal("foo", doc["x"].AsString);
+        Assert.Equal("$bar", doc["y"].AsString);
+        Assert.Equal(vars["rand"].AsDouble, doc["rand"].AsDouble);
+    }
+
+    [Fact]
+    public async Task Aggregate_with_collation_from_the_CRUD_spec()
+    {
+        var context = new QueryContext { Collation = Sorting.Collation.FromDocument(AggJson.Doc("{ locale: 'en_US', strength: 2 }")) };
+        await CheckAsync("[{ $match: { x: 'PING' } }]", "[{ _id: 1, x: 'ping' }, { _id: 2, x: 'pong' }]", "[{ _id: 1, x: 'ping' }]", context: context);
+    }
+
+    [Fact]
+    public async Task Aggregate_with_multiple_stages_from_the_CRUD_spec()
+    {
+        await CheckAsync("[{ $sort: { x: 1 } }, { $match: { _id: { $gt: 1 } } }]", "[{ _id: 1, x: 11 }, { _id: 2, x: 22 }, { _id: 3, x: 33 }]", "[{ _id: 2, x: 22 }, { _id: 3, x: 33 }]");
+    }
+}
+
+public class WindowRangeDirectionTests : PipelineTestBase
+{
+    [Fact]
+    public async Task Range_windows_are_value_based_in_either_sort_direction()
+    {
+        const string docs = "[{ _id: 1, t: 1, v: 1 }, { _id: 2, t: 2, v: 10 }, { _id: 3, t: 4, v: 100 }]";
+        var asc = await RunAsync("[{ $setWindowFields: { sortBy: { t: 1 }, output: { s: { $sum: '$v', window: { range: [-1, 0] } } } } }]", docs);
+        var desc = await RunAsync("[{ $setWindowFields: { sortBy: { t: -1 }, output: { s: { $sum: '$v', window: { range: [-1, 0] } } } } }, { $sort: { _id: 1 } }]", docs);
+        BsonAssert.Equal(AggJson.Array("[1, 11, 100]"), new BsonArray(asc.Select(d => d["s"])));
+        BsonAssert.Equal(AggJson.Array("[1, 11, 100]"), new BsonArray(desc.Select(d => d["s"])));
+    }
+}
+
+public class WindowValidationTests : PipelineTestBase
+{
+    [Theory]
+    [InlineData("{ r: { $sum: '$v', window: { documents: [-1, 0] } } }", null, 5339901)]
+    [InlineData("{ r: { $sum: '$v', window: { range: [-1, 0] } } }", "{ a: 1, b: 1 }", 5339902)]
+    [InlineData("{ r: { $shift: { output: '$v', by: 1 } } }", null, 9)]
+    [InlineData("{ r: { $shift: { output: '$v', by: 1 }, window: { documents: [0, 1] } } }", "{ t: 1 }", 9)]
+    [InlineData("{ r: { $derivative: { input: '$v', unit: 'hour' }, window: { documents: [-1, 0] } } }", "{ t: 1 }", 5624900)]
+    [InlineData("{ r: { $derivative: { input: '$v' }, window: { documents: [-1, 0] } } }", "{ d: 1 }", 5624901)]
+    [InlineData("{ r: { $integral: { input: '$v', unit: 'hour' } } }", "{ t: 1 }", 5423901)]
+    [InlineData("{ r: { $integral: { input: '$v' } } }", "{ d: 1 }", 5423902)]
+    public async Task Rejects_invalid_windows(string output, string? sortBy, int code)
+    {
+        string sort = sortBy is null ? string.Empty : $"sortBy: {sortBy}, ";
+        Assert.Equal(code, await ErrorCodeAsync($"[{{ $setWindowFields: {{ {sort}output: {output} }} }}]", "[{ t: 1, v: 1, d: ISODate('2024-01-01T00:00:00Z') }, { t: 2, v: 2, d: ISODate('2024-01-01T01:00:00Z') }]"));
+    }
+
+    [Fact]
+    public async Task Partition_by_an_array_is_a_type_mismatch() =>
+        Assert.Equal(14, await ErrorCodeAsync("[{ $setWindowFields: { partitionBy: '$a', output: { r: { $sum: 1 } } } }]", "[{ a: [1] }]"));
+
+    [Fact]
+    public async Task Range_current_bound_is_the_current_document_not_its_value()
+    {
+        var result = await RunAsync("[{ $setWindowFields: { sortBy: { t: 1 }, output: { r: { $sum: '$v', window: { range: ['unbounded', 'current'] } } } } }]",
+            "[{ t: 1, v: 1 }, { t: 1, v: 10 }, { t: 2, v: 100 }]");
+        BsonAssert.Equal(AggJson.Array("[1, 11, 111]"), new BsonArray(result.Select(d => d["r"])));
+    }
+
+    [Fact]
+    public async Task Derivative_and_integral_with_date_units()
+    {
+        var result = await RunAsync(
+            "[{ $setWindowFields: { sortBy: { d: 1 }, output: { rate: { $derivative: { input: '$v', unit: 'hour' }, window: { documents: [-1, 0] } }, area: { $integral: { input: '$v', unit: 'hour' }, window: { documents: ['unbounded', 'current'] } } } } }]",
+            "[{ d: ISODate('2024-01-01T00:00:00Z'), v: 0 }, { d: ISODate('2024-01-01T02:00:00Z'), v: 10 }]");
+        BsonAssert.Equal(AggJson.Array("[null, 5.0]"), new BsonArray(result.Select(d => d["rate"])));
+        BsonAssert.Equal(AggJson.Array("[0.0, 10.0]"), new BsonArray(result.Select(d => d["area"])));
+    }
+}

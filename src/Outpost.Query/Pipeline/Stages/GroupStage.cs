@@ -27,7 +27,7 @@ internal sealed class GroupStage(string name, AggregationExpression key, List<(s
     public override async IAsyncEnumerable<BsonDocument> ExecuteAsync(IAsyncEnumerable<BsonDocument> input, StageRuntime runtime, [EnumeratorCancellation] CancellationToken ct)
     {
         var budget = new MemoryBudget(runtime.Context, "$group");
-        var groups = new Dictionary<BsonValue, Group>(BsonComparer.Instance);
+        var groups = new Dictionary<BsonValue, Group>(CollatedEqualityComparer.For(runtime.Context));
         var order = new List<Group>();
         var runs = new List<SpillFile>();
         try

@@ -102,6 +102,7 @@ internal sealed class LookupStage(
     {
         List<BsonDocument>? foreign = null;
         Dictionary<BsonValue, List<int>>? index = null;
+        var compiled = new Dictionary<BsonValue, PipelineStage[]>(BsonComparer.Instance);
         await foreach (var doc in input.WithCancellation(ct).ConfigureAwait(false))
         {
             foreign ??= await AsyncSequence.ToListAsync(runtime.Host.ReadCollectionAsync(database, from, null, ct), ct).ConfigureAwait(false);
@@ -128,7 +129,16 @@ internal sealed class LookupStage(
                 }
 
                 var innerContext = WithVariables(runtime.Context, vars);
-                var stages = StageCompiler.CompileAll(pipeline, innerContext, runtime.HostOrNull, nested: true);
+                // Sub-pipelines see the let values as constants: compile once per distinct set of values (bounded cache).
+                if (!compiled.TryGetValue(vars, out var stages))
+                {
+                    stages = StageCompiler.CompileAll(pipeline, innerContext, runtime.HostOrNull, nested: true);
+                    if (compiled.Count < 1024)
+                    {
+                        compiled[vars] = stages;
+                    }
+                }
+
                 var output = AggregationPipeline.Run(stages, AsyncSequence.From(matched, ct), new StageRuntime(innerContext, runtime.HostOrNull), ct);
                 joined = [.. await AsyncSequence.ToListAsync(output, ct).ConfigureAwait(false)];
             }

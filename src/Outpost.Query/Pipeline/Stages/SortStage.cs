@@ -6,11 +6,18 @@ using Outpost.Query.Expressions;
 namespace Outpost.Query.Pipeline.Stages;
 
 /// <summary>$sort: stable, in memory up to the limit, then sorted runs on disk merged at the end (allowDiskUse).</summary>
-internal sealed class SortStage(SortKey key, long? limit = null) : PipelineStage
+internal sealed class SortStage(IComparer<BsonDocument> key, long? limit = null) : PipelineStage
 {
+    /// <summary>A sort by a <see cref="SortKey"/> (internal sorts of $bucketAuto/$setWindowFields/$bucket).</summary>
+    public SortStage(SortKey sortKey, long? limit = null)
+        : this(Comparer<BsonDocument>.Create((a, b) => sortKey.Compare(a, b)), limit)
+    {
+    }
+
     public override string Name => "$sort";
 
-    public SortKey Key => key;
+    /// <summary>A copy that emits at most <paramref name="k"/> documents and keeps only that many in memory.</summary>
+    public SortStage WithLimit(long k) => new(key, limit is { } l ? Math.Min(l, k) : k);
 
     public override async IAsyncEnumerable<BsonDocument> ExecuteAsync(IAsyncEnumerable<BsonDocument> input, StageRuntime runtime, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -23,6 +30,19 @@ internal sealed class SortStage(SortKey key, long? limit = null) : PipelineStage
             {
                 buffer.Add(doc);
                 budget.Add(SizeEstimator.Of(doc));
+                if (limit is { } k && buffer.Count > k && (buffer.Count >= (2 * k) + 16 || budget.Exceeded))
+                {
+                    // $sort followed by $limit keeps only the top k (MongoDB's coalescing): memory stays bounded by k.
+                    var top = StableSort(buffer);
+                    top.RemoveRange((int)Math.Min(k, top.Count), top.Count - (int)Math.Min(k, top.Count));
+                    buffer = top;
+                    budget.Reset();
+                    foreach (var kept in buffer)
+                    {
+                        budget.Add(SizeEstimator.Of(kept));
+                    }
+                }
+
                 if (budget.MustSpill())
                 {
                     runs.Add(await WriteRunAsync(StableSort(buffer), runtime.Context, ct).ConfigureAwait(false));

@@ -63,6 +63,10 @@ internal sealed class LimitSkipStage(bool isLimit, long n) : PipelineStage
 {
     public override string Name => isLimit ? "$limit" : "$skip";
 
+    public bool IsLimit => isLimit;
+
+    public long Count => n;
+
     public override async IAsyncEnumerable<BsonDocument> ExecuteAsync(IAsyncEnumerable<BsonDocument> input, StageRuntime runtime, [EnumeratorCancellation] CancellationToken ct)
     {
         long seen = 0;

@@ -152,8 +152,11 @@ internal sealed class WindowStage(AggregationExpression? partitionBy, SortKey? s
                 return new OutputField(path, op switch { "$rank" => Kind.Rank, "$denseRank" => Kind.DenseRank, _ => Kind.DocumentNumber }, null, null, null, null, 0, null, null, null);
             case "$shift":
             {
-                NoWindow();
-                RequireSort();
+                if (sort is null || window is not null)
+                {
+                    throw new MongoException(ErrorCodes.FailedToParse, "$shift requires a sortBy and does not accept a 'window' field");
+                }
+
                 var a = ExpressionCompiler.NamedArgs(op, arg, ["output", "by", "default"], ["output", "by"], ErrorCodes.FailedToParse);
                 if (!Values.TryGetInt(a["by"], out int by))
                 {
@@ -172,6 +175,8 @@ internal sealed class WindowStage(AggregationExpression? partitionBy, SortKey? s
                 {
                     throw new MongoException(5490701, "$derivative requires explicit window bounds");
                 }
+
+                CheckWindowSort(window, sort);
 
                 return new OutputField(path, op == "$derivative" ? Kind.Derivative : Kind.Integral, null, ExpressionCompiler.Compile(a["input"], ctx), null,
                     window, 0, null, a.TryGetValue("unit", out var u) ? u.AsString : null, null);
@@ -202,12 +207,30 @@ internal sealed class WindowStage(AggregationExpression? partitionBy, SortKey? s
                 RequireSort(1);
                 return new OutputField(path, Kind.LinearFill, null, ExpressionCompiler.Compile(arg, ctx), null, null, 0, null, null, null);
             default:
-                if (window?.IsRange == true)
-                {
-                    RequireSort(1);
-                }
+                CheckWindowSort(window, sort);
 
                 return new OutputField(path, Kind.Accumulator, AccumulatorSpec.Parse(op, arg, ctx), null, null, window, 0, null, null, null);
+        }
+    }
+
+    /// <summary>Document windows with a bounded side need a sortBy (5339901); range windows need exactly one sort field (5339902).</summary>
+    private static void CheckWindowSort(WindowBounds? window, SortKey? sort)
+    {
+        if (window is null)
+        {
+            return;
+        }
+
+        if (window.IsRange)
+        {
+            if (sort is null || sort.Fields.Count != 1)
+            {
+                throw new MongoException(5339902, "Range-based window require sortBy a single field");
+            }
+        }
+        else if (sort is null && !(window.Lower is BsonString { Value: "unbounded" } && window.Upper is BsonString { Value: "unbounded" }))
+        {
+            throw new MongoException(5339901, "Document-based bounds require a sortBy");
         }
     }
 
@@ -218,6 +241,11 @@ internal sealed class WindowStage(AggregationExpression? partitionBy, SortKey? s
             await foreach (var d in input.WithCancellation(token).ConfigureAwait(false))
             {
                 var key = partitionBy is null ? BsonNull.Value : Values.NullIfMissing(partitionBy.Evaluate(new ExpressionScope(d, runtime.Context)));
+                if (key is BsonArray)
+                {
+                    throw new MongoException(ErrorCodes.TypeMismatch, "An expression used to partition cannot evaluate to value of type array");
+                }
+
                 yield return new BsonDocument { { "p", new BsonDocument("k", key) }, { "d", d } };
             }
         }
@@ -454,21 +482,27 @@ internal sealed class WindowStage(AggregationExpression? partitionBy, SortKey? s
         return acc.Result();
     }
 
-    private double XOf(BsonDocument doc, string? unit)
+    private double XOf(BsonDocument doc, string? unit, Kind kind = Kind.Accumulator)
     {
         var v = SortValue(doc);
+        bool derivative = kind == Kind.Derivative;
         if (v is BsonDateTime dt)
         {
+            if (unit is null && kind is Kind.Derivative or Kind.Integral)
+            {
+                throw new MongoException(derivative ? 5624901 : 5423902, $"{(derivative ? "$derivative" : "$integral")} where the sortBy is a Date requires a 'unit'");
+            }
+
             double ms = dt.MillisecondsSinceEpoch;
             return unit is null ? ms : ms / UnitMs(unit);
         }
 
         if (unit is not null)
         {
-            throw new MongoException(5624900, "Window function with 'unit' requires the sortBy field to be a date");
+            throw new MongoException(derivative ? 5624900 : 5423901, $"{(derivative ? "$derivative" : "$integral")} with unit expects the sortBy field to be a Date");
         }
 
-        return v.IsNumeric ? v.ToDouble() : throw new MongoException(5624901, "Window function requires the sortBy field to be numeric or a date");
+        return v.IsNumeric ? v.ToDouble() : throw new MongoException(5429513, $"Invalid range: Expected the sortBy field to be a number, but it was {Values.TypeName(v)}");
     }
 
     private static double UnitMs(string unit) => unit switch
@@ -496,7 +530,7 @@ internal sealed class WindowStage(AggregationExpression? partitionBy, SortKey? s
             return BsonNull.Value;
         }
 
-        double dx = XOf(docs[hi], field.Unit) - XOf(docs[lo], field.Unit);
+        double dx = XOf(docs[hi], field.Unit, field.Kind) - XOf(docs[lo], field.Unit, field.Kind);
         return dx == 0 ? BsonNull.Value : new BsonDouble((y2.ToDouble() - y1.ToDouble()) / dx);
     }
 
@@ -512,7 +546,7 @@ internal sealed class WindowStage(AggregationExpression? partitionBy, SortKey? s
                 continue;
             }
 
-            sum += (y1.ToDouble() + y2.ToDouble()) / 2 * (XOf(docs[j + 1], field.Unit) - XOf(docs[j], field.Unit));
+            sum += (y1.ToDouble() + y2.ToDouble()) / 2 * (XOf(docs[j + 1], field.Unit, field.Kind) - XOf(docs[j], field.Unit, field.Kind));
         }
 
         return new BsonDouble(sum);
@@ -571,16 +605,36 @@ internal sealed class WindowStage(AggregationExpression? partitionBy, SortKey? s
             : window.Lower is BsonString ? x : x + window.Lower.ToDouble() * unitMs;
         double upper = window.Upper is BsonString { Value: "unbounded" } ? double.PositiveInfinity
             : window.Upper is BsonString ? x : x + window.Upper.ToDouble() * unitMs;
-        int l = 0;
-        while (l < n && XOf(docs[l], null) < lower)
+        // Value-based: the documents whose sort value lies in [lower, upper] (contiguous in either sort direction);
+        // a "current" bound is the current document's position, not its value (ties beyond it are excluded).
+        int l = -1, h = -2;
+        for (int j = 0; j < n; j++)
         {
-            l++;
+            double xj = XOf(docs[j], null);
+            if (xj >= lower && xj <= upper)
+            {
+                if (l < 0)
+                {
+                    l = j;
+                }
+
+                h = j;
+            }
         }
 
-        int h = n - 1;
-        while (h >= 0 && XOf(docs[h], null) > upper)
+        if (l < 0)
         {
-            h--;
+            return (0, -1);
+        }
+
+        if (window.Lower is BsonString { Value: "current" })
+        {
+            l = i;
+        }
+
+        if (window.Upper is BsonString { Value: "current" })
+        {
+            h = i;
         }
 
         return (l, h);

@@ -1,0 +1,305 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Outpost.Bson;
+using Outpost.Bson.Serialization;
+using Outpost.Wire.Auth;
+using Outpost.Wire.Buffers;
+using Outpost.Wire.Hosting;
+using Outpost.Wire.Protocol;
+using Outpost.Wire.Sessions;
+using Outpost.Wire.Testing;
+using Outpost.Wire.Transport;
+
+namespace Outpost.Wire.Commands;
+
+/// <summary>
+/// The request handler of the wire server: decodes the command, checks authorization and failpoints, runs the
+/// command family's handler under maxTimeMS, maps errors once, adds cluster time, and writes the reply.
+/// </summary>
+public sealed partial class CommandDispatcher : IWireRequestHandler
+{
+    private readonly WireHost _host;
+    private readonly CommandRegistry _registry;
+    private readonly ILogger _logger;
+    private readonly BsonReaderOptions _readerOptions;
+
+    /// <summary>Creates a dispatcher over a filled registry.</summary>
+    public CommandDispatcher(WireHost host, CommandRegistry registry)
+    {
+        _host = host ?? throw new ArgumentNullException(nameof(host));
+        _registry = registry ?? throw new ArgumentNullException(nameof(registry));
+        _logger = host.LoggerFactory.CreateLogger("Outpost.Wire.Commands");
+        // Commands may exceed 16 MiB by the command overhead (an insert of a maximal document), as in MongoDB.
+        _readerOptions = new BsonReaderOptions { MaxDocumentSize = 16 * 1024 * 1024 + 16 * 1024 };
+    }
+
+    /// <summary>Hooks run around each command (sessions, transactions); set by the engine-backed families.</summary>
+    public ICommandInterceptor? Interceptor { get; set; }
+
+    /// <inheritdoc />
+    public async ValueTask HandleAsync(WireConnection connection, WireRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(request);
+        var state = connection.HandlerState as ConnectionState ?? new ConnectionState();
+        connection.HandlerState = state;
+        BsonDocument command = Decode(request, out string database);
+        BsonDocument reply = await ExecuteAsync(connection, request, state, command, database, cancellationToken).ConfigureAwait(false);
+        if (connection.Aborted.IsCancellationRequested) return;
+        _host.Decorate(reply);
+        using var buffer = new PooledBufferWriter(1024);
+        BsonSerializer.Serialize(reply, buffer);
+        await connection.SendAsync(request, buffer.WrittenMemory, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public void OnConnectionClosed(WireConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        Interceptor?.OnConnectionClosed(connection);
+    }
+
+    private BsonDocument Decode(WireRequest request, out string database)
+    {
+        BsonDocument command;
+        try
+        {
+            command = BsonSerializer.Deserialize(request.Body.Span, _readerOptions);
+            foreach (var sequence in request.Sequences)
+            {
+                var array = new BsonArray();
+                foreach (var doc in sequence.Split()) array.Add(BsonSerializer.Deserialize(doc.Span, _readerOptions));
+                command.Set(sequence.Identifier, array);
+            }
+        }
+        catch (BsonFormatException e)
+        {
+            throw new WireProtocolException("malformed BSON: " + e.Message, e);
+        }
+        if (request.OpCode == OpCode.Query)
+        {
+            // Legacy drivers may wrap the command as { $query: {...}, $readPreference: ... }.
+            if (command.ElementCount > 0 && command.GetElement(0).Name is "$query" or "query" && command.GetElement(0).Value.IsDocument)
+            {
+                command = command.GetElement(0).Value.AsDocument;
+            }
+            string ns = request.FullCollectionName ?? "";
+            int dot = ns.IndexOf('.', StringComparison.Ordinal);
+            database = dot > 0 ? ns[..dot] : ns;
+        }
+        else
+        {
+            database = command.TryGetValue("$db", out var db) && db.IsString ? db.AsString : "";
+        }
+        return command;
+    }
+
+    private async Task<BsonDocument> ExecuteAsync(WireConnection connection, WireRequest request, ConnectionState state,
+        BsonDocument command, string database, CancellationToken cancellationToken)
+    {
+        long started = Stopwatch.GetTimestamp();
+        string sentName = command.ElementCount > 0 ? command.GetElement(0).Name : "";
+        string metricName = sentName;
+        CommandSpec? spec = null;
+        BsonDocument? writeConcernError = null;
+        IReadOnlyList<string>? forcedLabels = null;
+        bool failed = false;
+        RunningOperation? operation = null;
+        try
+        {
+            if (command.ElementCount == 0) throw new MongoException(ErrorCodes.FailedToParse, "Empty command");
+            if (!_registry.TryGet(sentName, out spec))
+            {
+                metricName = "<unknown>";
+                throw new MongoException(ErrorCodes.CommandNotFound, $"no such command: '{sentName}'");
+            }
+            metricName = spec.Name;
+            if (request.OpCode == OpCode.Msg && database.Length == 0)
+            {
+                throw new MongoException(40571, "Location40571", "OP_MSG requests require a $db argument");
+            }
+            await AuthorizeAsync(spec, state, database, cancellationToken).ConfigureAwait(false);
+            if (_host.FailPoints.AnyActive && spec.Name != "configureFailPoint")
+            {
+                string? ns = command.GetElement(0).Value.IsString ? $"{database}.{command.GetElement(0).Value.AsString}" : null;
+                var action = _host.FailPoints.Evaluate(spec.Name, state.AppName, ns);
+                if (action is not null)
+                {
+                    if (action.BlockTimeMS > 0) await Task.Delay(action.BlockTimeMS, cancellationToken).ConfigureAwait(false);
+                    if (action.CloseConnection)
+                    {
+                        connection.Abort();
+                        return [];
+                    }
+                    if (action.ErrorCode is int code)
+                    {
+                        forcedLabels = action.ErrorLabels;
+                        var error = new MongoException(code, CodeNames.NameOf(code, null), $"Failing command {spec.Name} via 'failCommand' failpoint");
+                        if (action.ErrorExtraInfo is not null)
+                        {
+                            error = new MongoException(code, CodeNames.NameOf(code, null), error.Message)
+                            {
+                                Details = [.. action.ErrorExtraInfo.Select(e => new KeyValuePair<string, object?>(e.Name, e.Value))],
+                            };
+                        }
+                        throw error;
+                    }
+                    writeConcernError = action.WriteConcernError;
+                    forcedLabels = action.ErrorLabels;
+                }
+            }
+            operation = _host.Operations.Start(connection.Id, connection.RemoteEndPoint?.ToString(), state.AppName, database, command, cancellationToken);
+            var context = new CommandContext
+            {
+                Host = _host,
+                Connection = connection,
+                Request = request,
+                State = state,
+                Command = command,
+                Name = spec.Name,
+                Database = database,
+                CancellationToken = operation.Token,
+            };
+            BsonDocument reply = await RunWithTimeLimitAsync(spec, context, command, operation.Token).ConfigureAwait(false);
+            if (!reply.Contains("ok")) reply.Add("ok", 1.0);
+            if (writeConcernError is not null)
+            {
+                reply.Set("writeConcernError", writeConcernError.DeepClone());
+                var labels = forcedLabels ?? LabelsForWriteConcernError(spec, command, writeConcernError);
+                if (labels.Count > 0) reply.Set("errorLabels", new BsonArray(labels.Select(l => (BsonValue)l)));
+            }
+            return reply;
+        }
+        catch (MongoException e)
+        {
+            failed = true;
+            var labels = forcedLabels ?? ErrorLabels(e, spec, command);
+            return ErrorReply.From(e, labels);
+        }
+        catch (OperationCanceledException) when (operation is { Killed: true } && !cancellationToken.IsCancellationRequested)
+        {
+            failed = true;
+            return ErrorReply.From(new MongoException(ErrorCodes.Interrupted, "operation was interrupted"), []);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            failed = true;
+            return ErrorReply.From(new MongoException(ErrorCodes.InterruptedAtShutdown, "interrupted at shutdown"), []);
+        }
+        catch (Exception e) when (e is not WireProtocolException)
+        {
+            failed = true;
+            LogCommandFailed(_logger, metricName, e);
+            return ErrorReply.From(new MongoException(ErrorCodes.InternalError, e.Message), []);
+        }
+        finally
+        {
+            operation?.Dispose();
+            _host.Metrics.RecordCommand(metricName, Stopwatch.GetElapsedTime(started), failed);
+        }
+    }
+
+    private async Task<BsonDocument> RunWithTimeLimitAsync(CommandSpec spec, CommandContext context, BsonDocument command, CancellationToken cancellationToken)
+    {
+        // getMore's maxTimeMS is the awaitData wait of a tailable cursor, not a time limit.
+        long maxTimeMS = spec.Name != "getMore" && command.TryGetValue("maxTimeMS", out var mt) && mt.IsNumeric ? mt.ToInt64() : 0;
+        if (maxTimeMS < 0) throw new MongoException(ErrorCodes.BadValue, "maxTimeMS must be non-negative");
+        if (maxTimeMS > 0 && _host.FailPoints.AnyActive && _host.FailPoints.MaxTimeAlwaysTimesOut())
+        {
+            throw new MongoException(ErrorCodes.MaxTimeMSExpired, "operation exceeded time limit");
+        }
+        var interceptor = Interceptor;
+        if (maxTimeMS == 0)
+        {
+            return interceptor is null ? await spec.Handler(context).ConfigureAwait(false) : await interceptor.RunAsync(spec, context).ConfigureAwait(false);
+        }
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(TimeSpan.FromMilliseconds(maxTimeMS));
+        var limited = new CommandContext
+        {
+            Host = context.Host,
+            Connection = context.Connection,
+            Request = context.Request,
+            State = context.State,
+            Command = context.Command,
+            Name = context.Name,
+            Database = context.Database,
+            CancellationToken = limit.Token,
+        };
+        try
+        {
+            var task = interceptor is null ? spec.Handler(limited) : interceptor.RunAsync(spec, limited);
+            return await task.AsTask().WaitAsync(limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new MongoException(ErrorCodes.MaxTimeMSExpired, "operation exceeded time limit");
+        }
+    }
+
+    private async ValueTask AuthorizeAsync(CommandSpec spec, ConnectionState state, string database, CancellationToken cancellationToken)
+    {
+        if (!_host.Options.AuthenticationRequired || spec.Privilege == Privilege.None) return;
+        if (state.Users.Count == 0)
+        {
+            // The localhost exception: with no users at all, a loopback client may create the first one.
+            if (spec.Name == "createUser" && !await _host.Users.AnyAsync(cancellationToken).ConfigureAwait(false)) return;
+            throw new MongoException(ErrorCodes.Unauthorized, $"Command {spec.Name} requires authentication");
+        }
+        if (!Wire.Auth.Authorization.IsAllowed(state.Roles, spec.Privilege, database))
+        {
+            throw new MongoException(ErrorCodes.Unauthorized, $"not authorized on {database} to execute command {{ {spec.Name}: ... }}");
+        }
+    }
+
+    /// <summary>Error labels MongoDB assigns: RetryableWriteError, TransientTransactionError, UnknownTransactionCommitResult.</summary>
+    private static List<string> ErrorLabels(MongoException error, CommandSpec? spec, BsonDocument command)
+    {
+        var labels = new List<string>(error.ErrorLabels);
+        if (spec is null) return labels;
+        bool inTransaction = command.TryGetValue("autocommit", out var ac) && ac.IsBoolean && !ac.AsBoolean;
+        bool hasTxnNumber = command.Contains("txnNumber");
+        bool isCommit = spec.Name == "commitTransaction";
+        bool isAbort = spec.Name == "abortTransaction";
+        bool retryable = ErrorReply.IsRetryableCode(error.Code);
+        if (retryable && hasTxnNumber && ((spec.IsWrite && !inTransaction) || isCommit || isAbort)) Add(labels, "RetryableWriteError");
+        if (isCommit && (retryable || error.Code is 50 or 64))
+        {
+            Add(labels, "UnknownTransactionCommitResult");
+        }
+        else if (inTransaction && !isCommit && !isAbort && (retryable || error.Code is ErrorCodes.WriteConflict or ErrorCodes.LockTimeout or ErrorCodes.NoSuchTransaction))
+        {
+            Add(labels, "TransientTransactionError");
+        }
+        else if (isCommit && error.Code == ErrorCodes.NoSuchTransaction)
+        {
+            Add(labels, "TransientTransactionError");
+        }
+        return labels;
+    }
+
+    private static List<string> LabelsForWriteConcernError(CommandSpec spec, BsonDocument command, BsonDocument writeConcernError)
+    {
+        var labels = new List<string>();
+        int code = writeConcernError.TryGetValue("code", out var c) && c.IsNumeric ? (int)c.ToInt64() : 0;
+        bool hasTxnNumber = command.Contains("txnNumber");
+        bool inTransaction = command.TryGetValue("autocommit", out var ac) && ac.IsBoolean && !ac.AsBoolean;
+        if (ErrorReply.IsRetryableCode(code) && hasTxnNumber && ((spec.IsWrite && !inTransaction) || spec.Name is "commitTransaction" or "abortTransaction"))
+        {
+            labels.Add("RetryableWriteError");
+        }
+        if (spec.Name == "commitTransaction" && (ErrorReply.IsRetryableCode(code) || code is 64 or 50)) labels.Add("UnknownTransactionCommitResult");
+        return labels;
+    }
+
+    private static void Add(List<string> labels, string label)
+    {
+        if (!labels.Contains(label)) labels.Add(label);
+    }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Error, Message = "command {Command} failed unexpectedly")]
+    private static partial void LogCommandFailed(ILogger logger, string command, Exception exception);
+
+    internal static IPAddress? RemoteAddress(WireConnection connection) => (connection.RemoteEndPoint as IPEndPoint)?.Address;
+}
