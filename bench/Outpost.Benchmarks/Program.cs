@@ -10,4 +10,11 @@ if (args is ["sizes"])
     return;
 }
 
+// `-- engine [documents] [lookups]` runs the Stopwatch engine-vs-raw-SQLite harness (EngineScaleBenchmarks).
+if (args.Length > 0 && args[0] == "engine")
+{
+    await Outpost.Benchmarks.EngineScaleBenchmarks.RunAsync(args);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
