@@ -188,4 +188,25 @@ public sealed class CrudTests
         await t.Db.DropAsync(cancellationToken: Ct);
         Assert.Empty(await t.Engine.ListDatabasesAsync(Ct));
     }
+
+    [Theory]
+    [MemberData(nameof(TestEngine.Backends), MemberType = typeof(TestEngine))]
+    public async Task Find_supports_returnKey_showRecordId_and_min_max_with_hint(string backend)
+    {
+        await using var t = await TestEngine.StartAsync(backend);
+        var coll = t.Db.GetCollection("c");
+        await coll.InsertAsync(Enumerable.Range(0, 10).Select(i => Doc(("_id", i), ("a", i), ("b", "x"))).ToList(), cancellationToken: Ct);
+        await coll.CreateIndexesAsync([new IndexModel { Keys = Doc(("a", 1)) }], cancellationToken: Ct);
+
+        await using var keys = await coll.FindAsync(new FindOptions { Filter = Doc(("a", Doc(("$lt", 2)))), ReturnKey = true }, cancellationToken: Ct);
+        Assert.Equal([Doc(("a", 0)), Doc(("a", 1))], await keys.ToListAsync(Ct));
+
+        await using var ranged = await coll.FindAsync(new FindOptions { Hint = Doc(("a", 1)), Min = Doc(("a", 3)), Max = Doc(("a", 6)), ShowRecordId = true }, cancellationToken: Ct);
+        var rows = await ranged.ToListAsync(Ct);
+        Assert.Equal([3, 4, 5], rows.Select(d => d["a"].AsInt32));
+        Assert.All(rows, d => Assert.True(d.Contains("$recordId")));
+
+        var noHint = await Assert.ThrowsAsync<MongoException>(async () => await (await coll.FindAsync(new FindOptions { Min = Doc(("a", 3)) }, cancellationToken: Ct)).ToListAsync(Ct));
+        Assert.Equal(51173, noHint.Code);
+    }
 }

@@ -18,6 +18,14 @@ public sealed partial class Collection
         var state = State;
         if (state is { IsView: true }) return Engine.RunPipelineAsync(this, ViewQuery(options.Filter, options.Sort, options.Skip, Math.Abs(options.Limit), options.Projection, null),
             new AggregateOptions { Collation = options.Collation, Let = options.Let, AllowDiskUse = options.AllowDiskUse }, context, cancellationToken);
+        if (options.Tailable)
+        {
+            if (state is not { IsCapped: true })
+                throw new MongoException(ErrorCodes.BadValue, $"error processing query: ns={Namespace} tailable cursor requested on non capped collection");
+            var tailProjection = options.Projection is { ElementCount: > 0 } p ? ProjectionPlan.Compile(p, QueryContextFor(options.Collation, options.Let)) : null;
+            return Task.FromResult<Cursor>(new TailableCursor(Engine, this, DocumentMatcher.Create(options.Filter, QueryContextFor(options.Collation, options.Let)), tailProjection, options.AwaitData));
+        }
+
         if (state is null) return Task.FromResult<Cursor>(new QueryCursor(Namespace, Empty()));
         var prepared = PrepareFind(state, options, context);
         return Task.FromResult<Cursor>(new QueryCursor(Namespace, RunFind(state, options, prepared, new ExecutionStats(), context)));
@@ -63,17 +71,65 @@ public sealed partial class Collection
         IAsyncEnumerable<BsonDocument> ordered = options.Sort is { ElementCount: > 0 } sort && !plan.ProvidesSort
             ? SortBlocking(hits, SortSpec.Compile(sort, CollationOf(options.Collation)), limit > 0 ? options.Skip + limit : 0, cancellationToken)
             : Documents(hits);
+        var keyPattern = plan.Index?.KeyPattern ?? (options.Hint as BsonDocument is { ElementCount: > 0 } h && h.GetElement(0).Name != "$natural" ? h : null);
+        if ((options.Min is not null || options.Max is not null) && keyPattern is null)
+            throw new MongoException(51173, "Location51173", "When using min()/max() a hint of which index to use must be provided");
+        long recordId = 0;
         await foreach (var doc in ordered.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
+            if (keyPattern is not null && !WithinMinMax(doc, keyPattern, options.Min, options.Max)) continue;
             if (skipped < options.Skip)
             {
                 skipped++;
                 continue;
             }
 
-            yield return projector is null ? doc : projector.Apply(doc);
+            recordId++;
+            if (options.ReturnKey)
+            {
+                yield return KeyOf(doc, keyPattern);
+            }
+            else
+            {
+                var output = projector is null ? doc : projector.Apply(doc);
+                if (options.ShowRecordId) output.Set("$recordId", recordId);
+                yield return output;
+            }
+
             if (limit > 0 && ++returned >= limit) yield break;
         }
+    }
+
+    /// <summary>returnKey: the chosen index's fields of the document ({} for a collection scan).</summary>
+    private static BsonDocument KeyOf(BsonDocument doc, BsonDocument? keyPattern)
+    {
+        var key = new BsonDocument();
+        if (keyPattern is null) return key;
+        foreach (var e in keyPattern) key.Add(e.Name, DocumentPaths.Get(doc, e.Name) ?? BsonNull.Value);
+        return key;
+    }
+
+    /// <summary>min (inclusive) / max (exclusive) over the index key tuple, each field in its index direction.</summary>
+    private static bool WithinMinMax(BsonDocument doc, BsonDocument keyPattern, BsonDocument? min, BsonDocument? max)
+    {
+        if (min is null && max is null) return true;
+        int CompareTo(BsonDocument bound)
+        {
+            var i = 0;
+            foreach (var e in keyPattern)
+            {
+                if (i >= bound.ElementCount) return 0;
+                var value = DocumentPaths.Get(doc, e.Name) ?? BsonNull.Value;
+                var c = BsonComparer.Instance.Compare(value, bound.GetElement(i).Value);
+                if (e.Value.IsNumeric && e.Value.ToDouble() < 0) c = -c;
+                if (c != 0) return c;
+                i++;
+            }
+
+            return 0;
+        }
+
+        return (min is null || CompareTo(min) >= 0) && (max is null || CompareTo(max) < 0);
     }
 
     private static async IAsyncEnumerable<BsonDocument> Documents(IAsyncEnumerable<(byte[] IdKey, BsonDocument Document)> hits)

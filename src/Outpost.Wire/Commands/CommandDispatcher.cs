@@ -187,7 +187,7 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
             failed = true;
             return ErrorReply.From(new MongoException(ErrorCodes.InterruptedAtShutdown, "interrupted at shutdown"), []);
         }
-        catch (Exception e) when (e is not WireProtocolException)
+        catch (Exception e) when (e is not (WireProtocolException or IOException))
         {
             failed = true;
             LogCommandFailed(_logger, metricName, e);

@@ -21,6 +21,20 @@ public sealed class SessionTable(TimeProvider time, TimeSpan idleTimeout)
         return session;
     }
 
+    /// <summary>The sessions as <c>$listLocalSessions</c> reports them: <c>{_id: lsid, lastUse}</c>.</summary>
+    public List<BsonDocument> Describe()
+    {
+        var now = time.GetUtcNow();
+        long nowTicks = time.GetTimestamp();
+        var list = new List<BsonDocument>(_sessions.Count);
+        foreach (var session in _sessions.Values)
+        {
+            var lastUse = now - time.GetElapsedTime(session.LastUsed, nowTicks);
+            list.Add(new BsonDocument { { "_id", session.Lsid.DeepClone() }, { "lastUse", new BsonDateTime(lastUse) } });
+        }
+        return list;
+    }
+
     /// <summary>Ends sessions: aborts their transactions and forgets them.</summary>
     public async ValueTask EndAsync(IEnumerable<BsonValue> ids)
     {

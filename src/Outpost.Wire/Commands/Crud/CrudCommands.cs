@@ -48,6 +48,7 @@ public sealed class CrudCommands(EngineServices services) : ICommandFamily
         foreach (var v in array)
         {
             var s = v as BsonDocument ?? throw new MongoException(ErrorCodes.TypeMismatch, "update statements must be objects");
+            CheckFields(s, "update.updates", UpdateStatementFields);
             if (!s.TryGetValue("u", out var u) || !(u.IsDocument || u.IsArray)) throw new MongoException(ErrorCodes.FailedToParse, "BSON field 'update.updates.u' is missing but a required field");
             s.TryGetValue("hint", out var hint);
             statements.Add(new UpdateStatement
@@ -88,6 +89,7 @@ public sealed class CrudCommands(EngineServices services) : ICommandFamily
         foreach (var v in array)
         {
             var s = v as BsonDocument ?? throw new MongoException(ErrorCodes.TypeMismatch, "delete statements must be objects");
+            CheckFields(s, "delete.deletes", DeleteStatementFields);
             long limit = CommandArgs.GetInt64(s, "limit", -1);
             if (limit is not (0 or 1)) throw new MongoException(ErrorCodes.FailedToParse, "The limit field in delete objects must be 0 or 1.");
             s.TryGetValue("hint", out var hint);
@@ -139,6 +141,25 @@ public sealed class CrudCommands(EngineServices services) : ICommandFamily
             { "value", (BsonValue?)result.Value ?? BsonNull.Value },
             { "ok", 1.0 },
         };
+    }
+
+    private static readonly HashSet<string> UpdateStatementFields = new(StringComparer.Ordinal)
+    {
+        "q", "u", "c", "upsert", "multi", "arrayFilters", "hint", "collation", "upsertSupplied", "sampleId",
+    };
+
+    private static readonly HashSet<string> DeleteStatementFields = new(StringComparer.Ordinal) { "q", "limit", "hint", "collation", "sampleId" };
+
+    /// <summary>MongoDB 7.0 parses statements strictly (IDL): an unknown field such as 8.0's 'sort' is error 40415.</summary>
+    private static void CheckFields(BsonDocument statement, string path, HashSet<string> allowed)
+    {
+        foreach (var element in statement)
+        {
+            if (!allowed.Contains(element.Name))
+            {
+                throw new MongoException(40415, "Location40415", $"BSON field '{path}.{element.Name}' is an unknown field.");
+            }
+        }
     }
 
     private static void CheckBatch(int count)

@@ -196,12 +196,25 @@ public sealed class QueryCommands(EngineServices services) : ICommandFamily
         int? batchSize = CursorReplies.BatchSize(cursorOptions);
         bool writes = pipeline.Count > 0 && pipeline[^1] is BsonDocument last && (last.Contains("$out") || last.Contains("$merge"));
         bool changeStream = pipeline.Count > 0 && pipeline[0] is BsonDocument first && first.Contains("$changeStream");
+        if (writes && CommandArgs.GetDocument(command, "readConcern") is BsonDocument rc && CommandArgs.GetString(rc, "level") == "linearizable")
+        {
+            throw new MongoException(ErrorCodes.InvalidOptions, "$out and $merge cannot be used with a 'linearizable' read concern level");
+        }
         string ns = dbLevel ? $"{context.Database}.$cmd.aggregate" : context.Namespace;
         Cursor cursor;
         if (changeStream && dbLevel && context.Database == "admin" && pipeline[0].AsDocument["$changeStream"] is BsonDocument cs && CommandArgs.GetBool(cs, "allChangesForCluster"))
         {
             var rest = new BsonArray(pipeline.Skip(1));
             cursor = await services.Engine.WatchAsync(rest, ParseChangeStream(cs), context.Operation, context.CancellationToken).ConfigureAwait(false);
+        }
+        else if (dbLevel && pipeline.Count > 0 && pipeline[0] is BsonDocument listSessions && listSessions.Contains("$listLocalSessions"))
+        {
+            // Sessions live in the wire layer: feed them to the engine's pipeline as $documents.
+            var sessionsDocs = new BsonArray();
+            foreach (var d in services.Sessions.Describe()) sessionsDocs.Add(d);
+            var rewritten = new BsonArray { new BsonDocument("$documents", sessionsDocs) };
+            for (int i = 1; i < pipeline.Count; i++) rewritten.Add(pipeline[i]);
+            cursor = await database.AggregateAsync(rewritten, options, context.Operation, context.CancellationToken).ConfigureAwait(false);
         }
         else if (dbLevel)
         {
