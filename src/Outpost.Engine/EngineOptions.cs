@@ -25,4 +25,7 @@ public sealed class EngineOptions
 
     /// <summary>Times a single (non-transaction) write is retried internally after a storage write conflict.</summary>
     public int WriteConflictRetries { get; init; } = 200;
+
+    /// <summary>How often the TTL sweeper runs (MongoDB's ttlMonitorSleepSecs = 60); null disables the background sweeper.</summary>
+    public TimeSpan? TtlMonitorInterval { get; init; } = TimeSpan.FromSeconds(60);
 }

@@ -17,6 +17,7 @@ public sealed partial class OutpostEngine : IAsyncDisposable
     private readonly bool _ownsStorage;
     private long _lastPosition;
     private long _lastCommitMs;
+    private Ttl.TtlMonitor? _ttlMonitor;
 
     private OutpostEngine(IStorageEngine storage, EngineOptions options, bool ownsStorage)
     {
@@ -27,7 +28,11 @@ public sealed partial class OutpostEngine : IAsyncDisposable
         Catalog = new CatalogManager(storage, Encoder);
         Writer = new DocumentWriter(Encoder);
         Planner = new QueryPlanner(Encoder);
+        Profiler = new Profiling.Profiler();
     }
+
+    /// <summary>Per-database profiling settings and the system.profile writer.</summary>
+    internal Profiling.Profiler Profiler { get; }
 
     internal IKeyEncoder Encoder { get; }
 
@@ -64,6 +69,7 @@ public sealed partial class OutpostEngine : IAsyncDisposable
             await engine.Catalog.LoadAsync(cancellationToken).ConfigureAwait(false);
             engine._lastPosition = await storage.GetLastLogPositionAsync(cancellationToken).ConfigureAwait(false);
             engine._lastCommitMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            if (options.TtlMonitorInterval is { } ttlInterval && ttlInterval > TimeSpan.Zero) engine._ttlMonitor = new Ttl.TtlMonitor(engine, ttlInterval);
         }
         catch
         {
@@ -163,6 +169,7 @@ public sealed partial class OutpostEngine : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        if (_ttlMonitor is not null) await _ttlMonitor.DisposeAsync().ConfigureAwait(false);
         if (_ownsStorage) await Storage.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -83,6 +83,7 @@ public sealed class TestEngine : IAsyncDisposable
             TransactionLifetimeLimit = template?.TransactionLifetimeLimit ?? TimeSpan.FromSeconds(60),
             ChangeLogMaxEntries = template?.ChangeLogMaxEntries,
             ChangeLogRetention = template?.ChangeLogRetention ?? TimeSpan.FromHours(24),
+            TtlMonitorInterval = template is null ? TimeSpan.FromSeconds(60) : template.TtlMonitorInterval,
         });
     }
 

@@ -28,7 +28,11 @@ public sealed partial class Collection
 
         if (state is null) return Task.FromResult<Cursor>(new QueryCursor(Namespace, Empty()));
         var prepared = PrepareFind(state, options, context);
-        return Task.FromResult<Cursor>(new QueryCursor(Namespace, RunFind(state, options, prepared, new ExecutionStats(), context)));
+        var stats = new ExecutionStats();
+        var results = RunFind(state, options, prepared, stats, context);
+        if (Engine.Profiler.IsActive(Database.Name, Name))
+            results = Engine.Profiler.ProfileQueryAsync(Engine, this, options, prepared.Plan, stats, context, results);
+        return Task.FromResult<Cursor>(new QueryCursor(Namespace, results));
     }
 
     /// <summary>A find on a view as the pipeline appended to the view's own.</summary>
@@ -56,6 +60,7 @@ public sealed partial class Collection
         if (options.Skip < 0) throw new MongoException(51024, "Location51024", "BSON field 'skip' value must be >= 0, actual value '" + options.Skip + "'");
         var matcher = DocumentMatcher.Create(options.Filter, QueryContextFor(options.Collation, options.Let));
         var plan = Engine.Planner.Plan(state, options.Filter, options.Sort, options.Hint);
+        plan = Indexes.SpecialAccess.Adjust(state, matcher, plan, Engine.Planner, options.Hint is not null);
         return (plan, matcher);
     }
 
@@ -67,10 +72,22 @@ public sealed partial class Collection
         var projector = options.Projection is { ElementCount: > 0 } projection ? ProjectionPlan.Compile(projection, QueryContextFor(options.Collation, options.Let)) : null;
         var limit = Math.Abs(options.Limit);
         long skipped = 0, returned = 0;
-        var hits = PlanExecutor.ExecuteAsync(source, state, plan, matcher, stats, context, cancellationToken);
-        IAsyncEnumerable<BsonDocument> ordered = options.Sort is { ElementCount: > 0 } sort && !plan.ProvidesSort
-            ? SortBlocking(hits, SortSpec.Compile(sort, CollationOf(options.Collation)), limit > 0 ? options.Skip + limit : 0, cancellationToken)
-            : Documents(hits);
+        var special = plan.Special;
+        var hits = special is null
+            ? PlanExecutor.ExecuteAsync(source, state, plan, matcher, stats, context, cancellationToken)
+            : special.ExecuteAsync(source, state, plan, matcher, stats, context, cancellationToken);
+        IAsyncEnumerable<BsonDocument> ordered;
+        if (options.Sort is { ElementCount: > 0 } sort && (special is not null || !plan.ProvidesSort))
+        {
+            var sorter = SortSpec.Compile(sort, CollationOf(options.Collation));
+            if (special is not null) sorter.TextScore = d => special.MetaOf(d) ?? 0;
+            ordered = SortBlocking(hits, sorter, limit > 0 ? options.Skip + limit : 0, cancellationToken);
+        }
+        else
+        {
+            ordered = Documents(hits);
+        }
+
         var keyPattern = plan.Index?.KeyPattern ?? (options.Hint as BsonDocument is { ElementCount: > 0 } h && h.GetElement(0).Name != "$natural" ? h : null);
         if ((options.Min is not null || options.Max is not null) && keyPattern is null)
             throw new MongoException(51173, "Location51173", "When using min()/max() a hint of which index to use must be provided");
@@ -91,8 +108,10 @@ public sealed partial class Collection
             }
             else
             {
-                var output = projector is null ? doc : projector.Apply(doc);
+                var meta = special?.MetaOf(doc);
+                var output = projector is null ? doc : projector.Apply(doc, null, special?.Text is null ? null : meta);
                 if (options.ShowRecordId) output.Set("$recordId", recordId);
+                if (options.AttachMeta && meta is { } m) output.Set("$meta." + special!.MetaName, m);
                 yield return output;
             }
 

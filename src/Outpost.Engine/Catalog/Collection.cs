@@ -82,6 +82,7 @@ public sealed partial class Collection
 
     private static void Validate(CollectionState state, BsonDocument document, BsonDocument? before, bool bypass)
     {
+        Outpost.Engine.TimeSeries.TimeSeriesRules.CheckDocument(state, document);
         if (bypass || state.Validator is null) return;
         var level = state.Options.ValidationLevel ?? "strict";
         if (level == "off") return;
@@ -99,6 +100,7 @@ public sealed partial class Collection
     /// <summary>insert: adds documents (an _id ObjectId is generated first in the document when missing).</summary>
     public async Task<WriteResult> InsertAsync(IReadOnlyList<BsonDocument> documents, InsertOptions? options = null, OperationContext? context = null, CancellationToken cancellationToken = default)
     {
+        var profileStart = System.Diagnostics.Stopwatch.GetTimestamp();
         ArgumentNullException.ThrowIfNull(documents);
         options ??= InsertOptions.Default;
         context ??= OperationContext.None;
@@ -191,12 +193,14 @@ public sealed partial class Collection
         }
 
         result.WriteErrors.Sort((a, b) => a.Index.CompareTo(b.Index));
+        if (Engine.Profiler.IsActive(Database.Name, Name)) await Engine.Profiler.RecordWriteAsync(Engine, this, "insert", new BsonDocument { { "insert", Name }, { "ordered", options.Ordered } }, result, profileStart, context).ConfigureAwait(false);
         return result;
     }
 
     /// <summary>update: applies each statement (one transaction per statement outside a multi-document transaction).</summary>
     public async Task<WriteResult> UpdateAsync(IReadOnlyList<UpdateStatement> statements, UpdateOptions? options = null, OperationContext? context = null, CancellationToken cancellationToken = default)
     {
+        var profileStart = System.Diagnostics.Stopwatch.GetTimestamp();
         ArgumentNullException.ThrowIfNull(statements);
         options ??= UpdateOptions.Default;
         context ??= OperationContext.None;
@@ -231,6 +235,7 @@ public sealed partial class Collection
             }
         }
 
+        if (Engine.Profiler.IsActive(Database.Name, Name)) await Engine.Profiler.RecordWriteAsync(Engine, this, "update", new BsonDocument { { "update", Name }, { "updates", new BsonArray(statements.Select(s => (BsonValue)new BsonDocument { { "q", s.Filter }, { "multi", s.Multi }, { "upsert", s.Upsert } })) } }, result, profileStart, context).ConfigureAwait(false);
         return result;
     }
 
@@ -294,6 +299,7 @@ public sealed partial class Collection
     /// <summary>delete: removes the documents each statement selects.</summary>
     public async Task<WriteResult> DeleteAsync(IReadOnlyList<DeleteStatement> statements, DeleteOptions? options = null, OperationContext? context = null, CancellationToken cancellationToken = default)
     {
+        var profileStart = System.Diagnostics.Stopwatch.GetTimestamp();
         ArgumentNullException.ThrowIfNull(statements);
         options ??= DeleteOptions.Default;
         context ??= OperationContext.None;
@@ -324,6 +330,7 @@ public sealed partial class Collection
             }
         }
 
+        if (Engine.Profiler.IsActive(Database.Name, Name)) await Engine.Profiler.RecordWriteAsync(Engine, this, "remove", new BsonDocument { { "delete", Name }, { "deletes", new BsonArray(statements.Select(s => (BsonValue)new BsonDocument { { "q", s.Filter }, { "limit", s.Limit } })) } }, result, profileStart, context).ConfigureAwait(false);
         return result;
     }
 

@@ -82,7 +82,7 @@ internal sealed class CollectionState
             var spec = d["spec"].AsDocument;
             var tree = d["tree"].ToInt64();
             var sparse = spec.TryGetValue("sparse", out var s) && s is BsonBoolean { Value: true };
-            builder.Add(new IndexState(spec, tree, IndexKinds.Create(spec["key"].AsDocument, sparse, encoder), isMultikey(tree)));
+            builder.Add(new IndexState(spec, tree, IndexKinds.Create(spec["key"].AsDocument, sparse, encoder, spec), isMultikey(tree)));
         }
 
         return new CollectionState(doc["db"].AsString, doc["name"].AsString, doc["uuid"].AsBinary.ToGuid(), doc["tree"].ToInt64(),

@@ -7,7 +7,7 @@ using Outpost.Engine.Query;
 namespace Outpost.Engine;
 
 /// <summary>A database: a namespace of collections and views. Cheap handle; thread-safe.</summary>
-public sealed class Database
+public sealed partial class Database
 {
     internal Database(OutpostEngine engine, string name)
     {
@@ -65,6 +65,7 @@ public sealed class Database
         Names.ValidateCollection(Name, name);
         options ??= new CreateCollectionOptions();
         ValidateOptions(options);
+        options = TimeSeries.TimeSeriesRules.Normalize(options);
         await Engine.Catalog.RunDdlAsync(async (tx, current, changes) =>
         {
             if (current.TryGetValue(Name + "." + name, out var existing))

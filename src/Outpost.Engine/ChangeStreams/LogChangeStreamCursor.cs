@@ -110,8 +110,9 @@ internal sealed class LogChangeStreamCursor : ChangeStreamCursor
         return current;
     }
 
+    // As MongoDB, database- and deployment-wide streams leave out system collections (e.g. system.profile entries).
     private bool Watches(string db, string? coll) =>
-        (_database is null || _database == db) && (_collection is null || _collection == coll);
+        (_database is null || _database == db) && (_collection is null ? coll is null || !coll.StartsWith("system.", StringComparison.Ordinal) : _collection == coll);
 
     private async Task<BsonDocument?> ToEventAsync(BsonDocument record, StorageLogEntry entry, CancellationToken cancellationToken)
     {

@@ -32,6 +32,8 @@ internal static class ExplainShape
             stage.Add("inputStage", ixscan);
         }
 
+        if (plan.Special is { } special) stage = special.Explain(stage);
+
         if (options.Sort is { ElementCount: > 0 } sort && !plan.ProvidesSort)
         {
             var sortStage = new BsonDocument { { "stage", "SORT" }, { "sortPattern", sort }, { "memLimit", 104857600 }, { "type", "simple" } };

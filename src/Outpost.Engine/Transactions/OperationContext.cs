@@ -23,6 +23,12 @@ public sealed class OperationContext
     /// <summary>The command's comment (shown in change events / profiler), if any.</summary>
     public BsonValue? Comment { get; init; }
 
+    /// <summary>The client's address as the profiler reports it (<c>client</c>); null reports 127.0.0.1.</summary>
+    public string? Client { get; init; }
+
+    /// <summary>The driver's appName from the handshake, for the profiler (<c>appName</c>).</summary>
+    public string? AppName { get; init; }
+
     /// <summary>Creates a context whose deadline is <paramref name="maxTimeMs"/> from now (0 or less means none).</summary>
     public static OperationContext WithMaxTime(long maxTimeMs, EngineTransaction? transaction = null) => new()
     {

@@ -134,10 +134,12 @@ public sealed class CatalogCommands(EngineServices services) : ICommandFamily
         };
     }
 
-    private static ValueTask<BsonDocument> Profile(CommandContext context)
+    private async ValueTask<BsonDocument> Profile(CommandContext context)
     {
-        // Outpost has no profiler yet: report level 0 and accept settings, as a mongod with profiling off would.
-        return ValueTask.FromResult(new BsonDocument { { "was", 0 }, { "slowms", 100 }, { "sampleRate", 1.0 } });
+        // The engine's profiler (engine-ext) owns the settings and system.profile; the reply's "ok" is added by the dispatcher.
+        var reply = await services.Engine.GetDatabase(context.Database).ProfileAsync(context.Command, context.CancellationToken).ConfigureAwait(false);
+        reply.Remove("ok");
+        return reply;
     }
 
     private static int Scale(BsonDocument command)
