@@ -90,6 +90,14 @@ export class MongoIndexManager {
     );
   }
 
+  // The seed calls createDepartmentIndexes() but never defines it (calling it would throw a TypeError); this is the
+  // obvious intent, following the department queries of the seed's repository.
+  async createDepartmentIndexes() {
+    const departmentsCollection = this.mongoService.getCollection('departments');
+    await departmentsCollection.createIndex({ code: 1 }, { unique: true, background: true });
+    await departmentsCollection.createIndex({ name: 1 }, { background: true });
+  }
+
   async createSyncIndexes() {
     const syncEventsCollection = this.mongoService.getCollection('sync_events');
 
