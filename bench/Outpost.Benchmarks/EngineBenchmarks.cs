@@ -1,4 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Microsoft.Data.Sqlite;
 using Outpost.Bson;
 using Outpost.Bson.Serialization;
@@ -10,10 +13,17 @@ namespace Outpost.Benchmarks;
 /// The engine on SQLite beside a raw-SQLite baseline measured in the same run: the same BSON blobs inserted into
 /// and read from a plain (id BLOB PRIMARY KEY, doc BLOB) table with Microsoft.Data.Sqlite.
 /// </summary>
-[SimpleJob(warmupCount: 1, iterationCount: 3, invocationCount: 1)]
+[Config(typeof(EngineBenchmarks.ShortInProcess))]
 [MemoryDiagnoser]
 public class EngineBenchmarks
 {
+    /// <summary>Few iterations, in process: each iteration builds a fresh 10,000-document store.</summary>
+    public sealed class ShortInProcess : ManualConfig
+    {
+        public ShortInProcess() => AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance)
+            .WithWarmupCount(1).WithIterationCount(3).WithInvocationCount(1).WithUnrollFactor(1));
+    }
+
     private const int Documents = 10_000;
     private const int Lookups = 2_000;
     private List<BsonDocument> _photos = [];

@@ -209,4 +209,24 @@ public sealed class CrudTests
         var noHint = await Assert.ThrowsAsync<MongoException>(async () => await (await coll.FindAsync(new FindOptions { Min = Doc(("a", 3)) }, cancellationToken: Ct)).ToListAsync(Ct));
         Assert.Equal(51173, noHint.Code);
     }
+
+    [Theory]
+    [MemberData(nameof(TestEngine.Backends), MemberType = typeof(TestEngine))]
+    public async Task Pipeline_updates_arrayFilters_and_database_aggregate(string backend)
+    {
+        await using var t = await TestEngine.StartAsync(backend);
+        var coll = t.Db.GetCollection("c");
+        await coll.InsertAsync([Doc(("_id", 1), ("a", 2), ("grades", Arr(80, 95, 100)))], cancellationToken: Ct);
+        var setB = Doc(("$set", Doc(("b", Doc(("$multiply", Arr("$a", 10)))))));
+        var pipeline = await coll.UpdateAsync([new UpdateStatement { Filter = Doc(("_id", 1)), Update = Arr(setB) }], cancellationToken: Ct);
+        Assert.Equal(1, pipeline.NModified);
+        var filtered = await coll.UpdateAsync([new UpdateStatement { Filter = Doc(("_id", 1)), Update = Doc(("$set", Doc(("grades.$[g]", 0)))), ArrayFilters = Arr(Doc(("g", Doc(("$gte", 95))))) }], cancellationToken: Ct);
+        Assert.Equal(1, filtered.NModified);
+        var doc = Assert.Single(await coll.FindAllAsync());
+        Assert.Equal(20, doc["b"].ToInt64());
+        Assert.Equal(Arr(80, 0, 0), doc["grades"]);
+
+        await using var cursor = await t.Db.AggregateAsync(Arr(Doc(("$documents", Arr(Doc(("x", 1)), Doc(("x", 2))))), Doc(("$match", Doc(("x", 2))))), cancellationToken: Ct);
+        Assert.Equal([Doc(("x", 2))], await cursor.ToListAsync(Ct));
+    }
 }

@@ -18,6 +18,29 @@ internal static class ChangeLogRecord
         return BsonSerializer.Serialize(doc);
     }
 
+    /// <summary>
+    /// As <see cref="Document"/>, but splices the already-encoded post-image bytes in as the "doc" element instead of
+    /// serializing the document a second time (the insert path's hottest allocation).
+    /// </summary>
+    public static byte[] DocumentWithRawPost(string op, string database, string collection, BsonValue id, ReadOnlySpan<byte> post, BsonDocument? pre, BsonDocument? updateDescription, OperationContext context)
+    {
+        var header = Document(op, database, collection, id, null, pre, updateDescription, context);
+        ReadOnlySpan<byte> name = "doc"u8;
+        var total = header.Length + 1 + name.Length + 1 + post.Length;
+        var result = new byte[total];
+        header.AsSpan(0, header.Length - 1).CopyTo(result);
+        var position = header.Length - 1;
+        result[position++] = 0x03; // embedded document
+        name.CopyTo(result.AsSpan(position));
+        position += name.Length;
+        result[position++] = 0;
+        post.CopyTo(result.AsSpan(position));
+        position += post.Length;
+        result[position] = 0;
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(result, total);
+        return result;
+    }
+
     public static byte[] Ddl(string op, string database, string? collection, BsonDocument? extra = null)
     {
         var doc = new BsonDocument { { "op", op }, { "db", database } };

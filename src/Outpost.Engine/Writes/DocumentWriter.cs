@@ -93,7 +93,7 @@ internal sealed class DocumentWriter
 
         for (var i = 1; i < collection.Indexes.Length; i++)
             await AddEntriesAsync(tx, collection, collection.Indexes[i], document, idKey, null, cancellationToken).ConfigureAwait(false);
-        tx.AppendLog(ChangeLogRecord.Document("insert", collection.Database, collection.Name, id, document, null, null, context));
+        tx.AppendLog(ChangeLogRecord.DocumentWithRawPost("insert", collection.Database, collection.Name, id, bytes, null, null, context));
         if (collection.IsCapped)
         {
             await CappedStore.AppendAsync(tx, collection, idKey, bytes.Length, cancellationToken).ConfigureAwait(false);
@@ -121,7 +121,7 @@ internal sealed class DocumentWriter
 
         var pre = collection.Options.ChangeStreamPreAndPostImages ? before : null;
         // A null description means a replacement; operator and pipeline updates are "update" events.
-        tx.AppendLog(ChangeLogRecord.Document(updateDescription is null ? "replace" : "update", collection.Database, collection.Name, after["_id"], after, pre, updateDescription, context));
+        tx.AppendLog(ChangeLogRecord.DocumentWithRawPost(updateDescription is null ? "replace" : "update", collection.Database, collection.Name, after["_id"], bytes, pre, updateDescription, context));
     }
 
     /// <summary>Deletes a stored document and its index entries.</summary>

@@ -109,6 +109,9 @@ public sealed class WireServer : IAsyncDisposable
         }
         var connection = new WireConnection(id, stream, remote, local, _handler, _logger, _options.MaxMessageSize, _stopping.Token, _aborted.Token);
         WireLog.Accepted(_logger, id, remote);
+        // Registered before it runs: RunAsync can serve several requests synchronously before its first real await,
+        // and serverStatus must already count this connection then.
+        _connections[id] = (connection, Task.CompletedTask);
         var run = connection.RunAsync();
         _connections[id] = (connection, run);
         try

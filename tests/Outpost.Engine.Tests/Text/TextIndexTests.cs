@@ -176,6 +176,19 @@ public sealed class TextIndexTests
     [InlineData("agreed", "agre")]
     [InlineData("hopping", "hop")]
     [InlineData("hoping", "hope")]
+    [InlineData("consolingly", "consol")]
+    [InlineData("consolatory", "consolatori")]
+    [InlineData("conspicuously", "conspicu")]
+    [InlineData("conspiracy", "conspiraci")]
+    [InlineData("constable", "constabl")]
+    [InlineData("knackeries", "knackeri")]
+    [InlineData("knightly", "knight")]
+    [InlineData("knitted", "knit")]
+    [InlineData("knives", "knive")]
+    [InlineData("kneeling", "kneel")]
+    [InlineData("consistently", "consist")]
+    [InlineData("consignment", "consign")]
+    [InlineData("consolidated", "consolid")]
     public void English_stemmer_matches_snowball(string word, string stem) =>
         Assert.Equal(stem, Outpost.Engine.Indexes.Text.EnglishStemmer.Stem(word));
 }
