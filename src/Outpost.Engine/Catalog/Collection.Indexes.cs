@@ -136,8 +136,36 @@ public sealed partial class Collection
         var state = State ?? throw new MongoException(ErrorCodes.NamespaceNotFound, $"ns does not exist: {Namespace}");
         if (state.IsView) throw EngineErrors.ViewWrite(Namespace);
         var list = new List<BsonDocument>(state.Indexes.Length);
-        foreach (var index in state.Indexes) list.Add(index.Spec.DeepClone());
+        foreach (var index in state.Indexes) list.Add(AsListed(index.Spec.DeepClone()));
         return Task.FromResult<IReadOnlyList<BsonDocument>>(list);
+    }
+
+    /// <summary>
+    /// MongoDB lists a text index's key as <c>{_fts: "text", _ftsx: 1}</c> in place of its text fields (those are in
+    /// <c>weights</c>), keeping any other fields around it; clients such as Mongoose's index sync rely on that shape.
+    /// </summary>
+    private static BsonDocument AsListed(BsonDocument spec)
+    {
+        if (!spec.TryGetValue("weights", out _) || spec["key"] is not BsonDocument key) return spec;
+        var listed = new BsonDocument();
+        var placed = false;
+        foreach (var e in key)
+        {
+            if (e.Value is BsonString { Value: "text" })
+            {
+                if (placed) continue;
+                listed.Add("_fts", "text");
+                listed.Add("_ftsx", 1);
+                placed = true;
+            }
+            else
+            {
+                listed.Add(e);
+            }
+        }
+
+        spec.Set("key", listed);
+        return spec;
     }
 
     /// <summary>dropIndexes: <paramref name="index"/> is "*", a name, a key pattern or an array of names. Returns nIndexesWas.</summary>

@@ -249,7 +249,23 @@ public sealed partial class Collection
 
         var sorted = result.ToList();
         sorted.Sort(BsonComparer.Instance);
-        return new BsonArray(sorted);
+        if (collation is null) return new BsonArray(sorted);
+        var collated = Outpost.Query.Sorting.Collation.FromDocument(collation);
+        if (collated.IsSimple) return new BsonArray(sorted);
+
+        // Under a non-simple collation values equal by it ("PING"/"ping" at strength 2) are one value: the first seen.
+        // A stable sort by the collation keeps first-seen order inside each run of equals.
+        var comparer = collated.ValueComparer;
+        var distinct = new BsonArray();
+        BsonValue? previous = null;
+        foreach (var v in result.OrderBy(v => v, comparer))
+        {
+            if (previous is not null && comparer.Compare(previous, v) == 0) continue;
+            distinct.Add(v);
+            previous = v;
+        }
+
+        return distinct;
     }
 
     /// <summary>explain of a find: <c>{queryPlanner: {namespace, parsedQuery, winningPlan, rejectedPlans}, executionStats?}</c>.</summary>

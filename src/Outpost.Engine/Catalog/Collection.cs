@@ -57,11 +57,12 @@ public sealed partial class Collection
         return state;
     }
 
-    private static QueryContext QueryContextFor(BsonDocument? collation, BsonDocument? let) => new()
+    private static QueryContext QueryContextFor(BsonDocument? collation, BsonDocument? let)
     {
-        Collation = CollationOf(collation),
-        Variables = let,
-    };
+        var context = new QueryContext { Collation = CollationOf(collation) };
+        // A command's let values are expressions ({ $literal: "$x" }, { $rand: {} }), evaluated once into constants.
+        return let is null ? context : new QueryContext { Collation = context.Collation, Variables = AggregationExpression.EvaluateVariables(let, context) };
+    }
 
     private static Outpost.Query.Sorting.Collation? CollationOf(BsonDocument? collation) =>
         collation is null ? null : Outpost.Query.Sorting.Collation.FromDocument(collation);

@@ -148,7 +148,15 @@ internal sealed class EnginePipelineHost : IPipelineHost
 
             var existing = filter.ElementCount == 0 ? 0 : await target.CountAsync(new CountOptions { Filter = filter, Limit = 1 }, _context, cancellationToken).ConfigureAwait(false);
             if (existing > 0 && whenMatched is BsonString { Value: "fail" })
-                throw new MongoException(ErrorCodes.DuplicateKey, $"$merge failed: a matching document exists in {db.Name}.{name}");
+            {
+                // MongoDB reports this as the duplicate key of the "on" fields, with keyPattern/keyValue like any 11000.
+                var keyPattern = new BsonDocument();
+                foreach (var field in on) keyPattern.Add(field, 1);
+                throw new MongoException(ErrorCodes.DuplicateKey, $"E11000 duplicate key error collection: {db.Name}.{name} dup key: {filter}")
+                {
+                    Details = [new("keyPattern", keyPattern), new("keyValue", filter)],
+                };
+            }
             if (existing == 0)
             {
                 if (whenNotMatched == "discard") continue;
@@ -158,6 +166,8 @@ internal sealed class EnginePipelineHost : IPipelineHost
                 continue;
             }
 
+            // A matched document whose only field is the key has nothing to merge: an empty $set would be an error.
+            if (update is BsonDocument { ElementCount: 1 } operatorUpdate && operatorUpdate[0] is BsonDocument { ElementCount: 0 }) continue;
             var result = await target.UpdateAsync([new UpdateStatement { Filter = filter, Update = update }], new UpdateOptions { BypassDocumentValidation = _bypassValidation }, _context, cancellationToken).ConfigureAwait(false);
             if (result.WriteErrors.Count > 0) throw new MongoException(result.WriteErrors[0].Code, result.WriteErrors[0].CodeName, result.WriteErrors[0].Message);
         }

@@ -42,10 +42,12 @@ public sealed partial class OutpostEngine
 
         var rest = new BsonArray();
         for (var i = consumed; i < stages.Count; i++) rest.Add(stages[i]);
+        var collation = options.Collation is null ? null : Outpost.Query.Sorting.Collation.FromDocument(options.Collation);
         var queryContext = new QueryContext
         {
-            Collation = options.Collation is null ? null : Outpost.Query.Sorting.Collation.FromDocument(options.Collation),
-            Variables = options.Let,
+            Collation = collation,
+            // let values are expressions ({ $literal: "$x" }, { $rand: {} }), evaluated once into constants.
+            Variables = options.Let is null ? null : AggregationExpression.EvaluateVariables(options.Let, new QueryContext { Collation = collation, ClusterTime = ClusterTime }),
             AllowDiskUse = options.AllowDiskUse,
             ClusterTime = ClusterTime,
         };

@@ -229,8 +229,10 @@ public sealed class WireConnection : IAsyncDisposable
         {
             await _writer.CompleteAsync().ConfigureAwait(false);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
+            // Completing flushes what is buffered; after Abort() (shutdown, a client that vanished) the stream may be
+            // gone already. Nothing can be delivered then, and it must not escape: at shutdown it crashed the process.
         }
         await _stream.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();

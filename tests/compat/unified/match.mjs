@@ -245,6 +245,9 @@ function applyOperator(op, arg, actual, present, ctx) {
  */
 export function matchValue(expected, actual, ctx = {}) {
   ctx = { root: true, path: '$', entities: new Map(), ...ctx };
+  // The driver keeps ordered key/value arguments (sort, hint, ...) as Maps in the commands it sends and reports in
+  // command events; the server receives them as documents, so they match as documents.
+  if (actual instanceof Map) actual = Object.fromEntries(actual);
   const op = ctx.exact ? undefined : specialOperator(expected);
   if (op) { applyOperator(op, expected[op], actual, actual !== undefined, ctx); return; }
 

@@ -43,6 +43,12 @@ const TXN_STATES = { NO_TRANSACTION: 'none', STARTING_TRANSACTION: 'starting', T
 // Operations whose iterable results hold root-level documents (extra fields allowed in each element).
 const ROOT_ARRAY_OPS = new Set(['find', 'aggregate', 'listCollections', 'listDatabases', 'listIndexes', 'runCursorCommand', 'listSearchIndexes']);
 
+/** Whether the operation returned a wrapped raw result — possibly null (findOneAndUpdate matching nothing); testing
+ *  `result?.__raw ?? x` instead would replace a raw null by x, the wrapper itself. */
+function hasRaw(result) {
+  return result !== null && typeof result === 'object' && Object.prototype.hasOwnProperty.call(result, '__raw');
+}
+
 /** Loads a test file as canonical/relaxed Extended JSON, keeping int/long/double wrappers. */
 export function loadTestFile(text) {
   return EJSON.parse(text, { relaxed: false });
@@ -449,14 +455,14 @@ export class UnifiedRunner {
     }
     if (error) { const e = new Error(`${name} on ${object} failed unexpectedly: ${error.name}: ${error.message}`); e.cause = error; throw e; }
     if (Object.prototype.hasOwnProperty.call(op, 'expectResult')) {
-      matchValue(op.expectResult, result?.__raw ?? resultToDocument(result),
+      matchValue(op.expectResult, hasRaw(result) ? result.__raw : resultToDocument(result),
         { ...matchCtx, root: true, rootArrayElements: ROOT_ARRAY_OPS.has(name), path: `${name} result` });
     }
     if (op.saveResultAsEntity) {
       // (expectResult and saveResultAsEntity may be combined)
       if (result === undefined) throw new Error(`${name} returned nothing to save as ${op.saveResultAsEntity}`);
       const kind = result?.__kind ?? 'value';
-      this.put(state, op.saveResultAsEntity, kind, result?.__kind ? result.value : (result?.__raw ?? result));
+      this.put(state, op.saveResultAsEntity, kind, result?.__kind ? result.value : (hasRaw(result) ? result.__raw : result));
     }
     return undefined;
   }
