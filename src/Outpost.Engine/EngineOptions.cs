@@ -24,5 +24,5 @@ public sealed class EngineOptions
     public long? ChangeLogMaxEntries { get; init; }
 
     /// <summary>Times a single (non-transaction) write is retried internally after a storage write conflict.</summary>
-    public int WriteConflictRetries { get; init; } = 20;
+    public int WriteConflictRetries { get; init; } = 200;
 }

@@ -184,27 +184,54 @@ public sealed partial class OutpostEngine : IAsyncDisposable
     /// committed (and retried from scratch on a write conflict, as MongoDB retries WriteConflict internally).
     /// <paramref name="work"/> must have no effects outside the storage transaction.
     /// </summary>
-    internal async Task<T> RunWriteAsync<T>(OperationContext context, Func<IStorageTransaction, Task<T>> work, CancellationToken cancellationToken)
+    internal async Task<T> RunWriteAsync<T>(OperationContext context, Func<IStorageTransaction, Task<T>> work, CancellationToken cancellationToken, string? ns = null)
     {
         if (context.Transaction is { } txn)
-            return await txn.RunAsync(tx => new ValueTask<T>(work(tx)), cancellationToken).ConfigureAwait(false);
+        {
+            await Catalog.Gate.EnterSharedAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var result = await txn.RunAsync(tx => new ValueTask<T>(work(tx)), cancellationToken).ConfigureAwait(false);
+                if (ns is not null) txn.RecordCollection(ns, Catalog.Collections.GetValueOrDefault(ns));
+                return result;
+            }
+            finally
+            {
+                Catalog.Gate.ExitShared();
+            }
+        }
+
         for (var attempt = 0; ; attempt++)
         {
             context.ThrowIfExpired();
-            await using var tx = await Storage.BeginAsync(StorageTransactionMode.ReadWrite, cancellationToken).ConfigureAwait(false);
-            var result = await work(tx).ConfigureAwait(false);
+            await Catalog.Gate.EnterSharedAsync(cancellationToken).ConfigureAwait(false);
             try
             {
+                await using var tx = await Storage.BeginAsync(StorageTransactionMode.ReadWrite, cancellationToken).ConfigureAwait(false);
+                var result = await work(tx).ConfigureAwait(false);
                 OnCommitted(await tx.CommitAsync(cancellationToken).ConfigureAwait(false));
                 return result;
             }
             catch (StorageWriteConflictException) when (attempt < Options.WriteConflictRetries)
             {
-                await Task.Delay(Random.Shared.Next(1, 2 + attempt), cancellationToken).ConfigureAwait(false);
+                Catalog.Gate.ExitShared();
+                try
+                {
+                    // Randomized exponential backoff (capped) so contending writers spread out, as MongoDB backs off on WriteConflict.
+                    await Task.Delay(Random.Shared.Next(0, 1 + Math.Min(50, 1 << Math.Min(attempt, 6))), cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await Catalog.Gate.EnterSharedAsync(CancellationToken.None).ConfigureAwait(false);
+                }
             }
             catch (StorageWriteConflictException ex)
             {
                 throw EngineErrors.WriteConflict(ex);
+            }
+            finally
+            {
+                Catalog.Gate.ExitShared();
             }
         }
     }

@@ -27,6 +27,9 @@ internal sealed class CatalogManager
 
     public IKeyEncoder Encoder => _encoder;
 
+    /// <summary>Shared by document writes, exclusive for DDL.</summary>
+    public CatalogGate Gate { get; } = new();
+
     public ImmutableDictionary<string, CollectionState> Collections => Volatile.Read(ref _collections);
 
     public CollectionState? TryGet(string database, string name) =>
@@ -55,6 +58,7 @@ internal sealed class CatalogManager
     public async Task<T> RunDdlAsync<T>(Func<IStorageTransaction, ImmutableDictionary<string, CollectionState>, Dictionary<string, CollectionState?>, Task<T>> work, CancellationToken cancellationToken)
     {
         await _ddl.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await Gate.EnterExclusiveAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             for (var attempt = 0; ; attempt++)
@@ -83,6 +87,7 @@ internal sealed class CatalogManager
         }
         finally
         {
+            Gate.ExitExclusive();
             _ddl.Release();
         }
     }
@@ -113,7 +118,8 @@ internal sealed class CatalogManager
             indexes = [new IndexState(idSpec, idTree, IndexKinds.Create(idKey, false, _encoder), false)];
         }
 
-        var state = new CollectionState(database, name, Guid.NewGuid(), tree, options, indexes);
+        var natural = options.Capped && options.ViewOn is null ? await AllocateTreeAsync(tx, cancellationToken).ConfigureAwait(false) : 0;
+        var state = new CollectionState(database, name, Guid.NewGuid(), tree, options, indexes, natural);
         await WriteStateAsync(tx, state, cancellationToken).ConfigureAwait(false);
         tx.AppendLog(ChangeLogRecord.Ddl("create", database, name, new BsonDocument("uuid", BsonBinary.FromGuid(state.Uuid))));
         return state;
@@ -123,6 +129,11 @@ internal sealed class CatalogManager
     public static async Task DropInAsync(IStorageTransaction tx, CollectionState state, bool log, CancellationToken cancellationToken)
     {
         if (state.Tree != 0) await tx.DeleteRangeAsync(state.Tree, KeyRange.All, cancellationToken).ConfigureAwait(false);
+        if (state.IsCapped)
+        {
+            await tx.DeleteRangeAsync(state.NaturalTree, KeyRange.All, cancellationToken).ConfigureAwait(false);
+            await tx.DeleteAsync(StorageLayout.MetaTree, StorageLayout.CappedStatsKey(state.NaturalTree), cancellationToken).ConfigureAwait(false);
+        }
         foreach (var index in state.Indexes)
         {
             await tx.DeleteRangeAsync(index.Tree, KeyRange.All, cancellationToken).ConfigureAwait(false);

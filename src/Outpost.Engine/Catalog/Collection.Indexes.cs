@@ -21,7 +21,7 @@ public sealed partial class Collection
         foreach (var model in indexes)
         {
             var spec = BuildSpec(model);
-            specs.Add((spec, IndexKinds.Create(model.Keys, model.Sparse, Engine.Encoder)));
+            specs.Add((spec, IndexKinds.Create(model.Keys, model.Sparse, Engine.Encoder, spec)));
         }
 
         return await Engine.Catalog.RunDdlAsync(async (tx, current, changes) =>
@@ -32,6 +32,7 @@ public sealed partial class Collection
             var added = new List<IndexState>();
             foreach (var (spec, kind) in specs)
             {
+                Indexes.Text.TextIndexSpec.CheckSingle(list, spec);
                 if (IsExisting(list, spec)) continue;
                 var tree = await CatalogManager.AllocateTreeAsync(tx, cancellationToken).ConfigureAwait(false);
                 var index = new IndexState(spec, tree, kind, false);
@@ -71,6 +72,7 @@ public sealed partial class Collection
         if (model.ExpireAfterSeconds is { } ttl) spec.Add("expireAfterSeconds", ttl);
         if (model.Collation is not null) spec.Add("collation", model.Collation);
         foreach (var e in model.Options) spec.Add(e.Name, e.Value);
+        SpecialIndexSpecs.Complete(spec);
         if (name == "_id_" && !model.Keys.Equals(new BsonDocument("_id", 1)))
             throw new MongoException(ErrorCodes.BadValue, "The index name '_id_' is reserved for the _id index, which must have key pattern {_id: 1}");
         if (model.Keys.Equals(new BsonDocument("_id", 1)) && (model.Unique is false && model.Sparse || model.PartialFilterExpression is not null))

@@ -18,6 +18,14 @@ public sealed partial class Collection
         var state = State;
         if (state is { IsView: true }) return Engine.RunPipelineAsync(this, ViewQuery(options.Filter, options.Sort, options.Skip, Math.Abs(options.Limit), options.Projection, null),
             new AggregateOptions { Collation = options.Collation, Let = options.Let, AllowDiskUse = options.AllowDiskUse }, context, cancellationToken);
+        if (options.Tailable)
+        {
+            if (state is not { IsCapped: true })
+                throw new MongoException(ErrorCodes.BadValue, $"error processing query: ns={Namespace} tailable cursor requested on non capped collection");
+            var tailProjection = options.Projection is { ElementCount: > 0 } p ? ProjectionPlan.Compile(p, QueryContextFor(options.Collation, options.Let)) : null;
+            return Task.FromResult<Cursor>(new TailableCursor(Engine, this, DocumentMatcher.Create(options.Filter, QueryContextFor(options.Collation, options.Let)), tailProjection, options.AwaitData));
+        }
+
         if (state is null) return Task.FromResult<Cursor>(new QueryCursor(Namespace, Empty()));
         var prepared = PrepareFind(state, options, context);
         return Task.FromResult<Cursor>(new QueryCursor(Namespace, RunFind(state, options, prepared, new ExecutionStats(), context)));
@@ -48,6 +56,7 @@ public sealed partial class Collection
         if (options.Skip < 0) throw new MongoException(51024, "Location51024", "BSON field 'skip' value must be >= 0, actual value '" + options.Skip + "'");
         var matcher = DocumentMatcher.Create(options.Filter, QueryContextFor(options.Collation, options.Let));
         var plan = Engine.Planner.Plan(state, options.Filter, options.Sort, options.Hint);
+        plan = Indexes.SpecialAccess.Adjust(state, matcher, plan);
         return (plan, matcher);
     }
 
@@ -59,10 +68,21 @@ public sealed partial class Collection
         var projector = options.Projection is { ElementCount: > 0 } projection ? ProjectionPlan.Compile(projection, QueryContextFor(options.Collation, options.Let)) : null;
         var limit = Math.Abs(options.Limit);
         long skipped = 0, returned = 0;
-        var hits = PlanExecutor.ExecuteAsync(source, state, plan, matcher, stats, context, cancellationToken);
-        IAsyncEnumerable<BsonDocument> ordered = options.Sort is { ElementCount: > 0 } sort && !plan.ProvidesSort
-            ? SortBlocking(hits, SortSpec.Compile(sort, CollationOf(options.Collation)), limit > 0 ? options.Skip + limit : 0, cancellationToken)
-            : Documents(hits);
+        var special = plan.Special;
+        var hits = special is null
+            ? PlanExecutor.ExecuteAsync(source, state, plan, matcher, stats, context, cancellationToken)
+            : special.ExecuteAsync(source, state, plan, matcher, stats, context, cancellationToken);
+        IAsyncEnumerable<BsonDocument> ordered;
+        if (options.Sort is { ElementCount: > 0 } sort && (special is not null || !plan.ProvidesSort))
+        {
+            var sorter = SortSpec.Compile(sort, CollationOf(options.Collation));
+            if (special is not null) sorter.TextScore = d => special.MetaOf(d) ?? 0;
+            ordered = SortBlocking(hits, sorter, limit > 0 ? options.Skip + limit : 0, cancellationToken);
+        }
+        else
+        {
+            ordered = Documents(hits);
+        }
         await foreach (var doc in ordered.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             if (skipped < options.Skip)
@@ -71,7 +91,10 @@ public sealed partial class Collection
                 continue;
             }
 
-            yield return projector is null ? doc : projector.Apply(doc);
+            var meta = special?.MetaOf(doc);
+            var output = projector is null ? doc : projector.Apply(doc, null, special?.Text is null ? null : meta);
+            if (options.AttachMeta && meta is { } m) output.Set("$meta." + special!.MetaName, m);
+            yield return output;
             if (limit > 0 && ++returned >= limit) yield break;
         }
     }

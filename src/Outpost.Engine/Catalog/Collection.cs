@@ -141,7 +141,7 @@ public sealed partial class Collection
                         }
 
                         return 0;
-                    }, cancellationToken).ConfigureAwait(false);
+                    }, cancellationToken, Namespace).ConfigureAwait(false);
                     batchOk = true;
                 }
                 catch (MongoException) when (context.Transaction is null)
@@ -170,7 +170,7 @@ public sealed partial class Collection
                         Validate(current, doc, null, options.BypassDocumentValidation);
                         await Engine.Writer.InsertAsync(tx, current, doc, context, cancellationToken).ConfigureAwait(false);
                         return 0;
-                    }, cancellationToken).ConfigureAwait(false);
+                    }, cancellationToken, Namespace).ConfigureAwait(false);
                     result.N++;
                     result.InsertedIds.Add(doc["_id"]);
                 }
@@ -214,7 +214,7 @@ public sealed partial class Collection
                     throw new MongoException(ErrorCodes.FailedToParse, "multi update is not supported for replacement-style update");
                 var matcher = DocumentMatcher.Create(statement.Filter, queryContext);
                 var outcome = await Engine.RunWriteAsync(context, tx => ApplyUpdateAsync(tx, statement.Filter, matcher, updater, statement.Multi,
-                    statement.Upsert, statement.Hint, null, options.BypassDocumentValidation, context, cancellationToken), cancellationToken).ConfigureAwait(false);
+                    statement.Upsert, statement.Hint, null, options.BypassDocumentValidation, context, cancellationToken), cancellationToken, Namespace).ConfigureAwait(false);
                 result.N += outcome.Matched;
                 result.NModified += outcome.Modified;
                 if (outcome.UpsertedId is not null)
@@ -314,7 +314,7 @@ public sealed partial class Collection
                     foreach (var (idKey, doc) in targets)
                         await Engine.Writer.DeleteAsync(tx, current, idKey, doc, context, cancellationToken).ConfigureAwait(false);
                     return (long)targets.Count;
-                }, cancellationToken).ConfigureAwait(false);
+                }, cancellationToken, Namespace).ConfigureAwait(false);
             }
             catch (MongoException ex) when (context.Transaction is null && ex.Code != ErrorCodes.MaxTimeMSExpired)
             {
@@ -342,14 +342,15 @@ public sealed partial class Collection
         if (options.Remove)
         {
             if (State is null) return new FindAndModifyResult { N = 0 };
+            await GetForWriteAsync(cancellationToken).ConfigureAwait(false);
             var removed = await Engine.RunWriteAsync(context, async tx =>
             {
-                var state = await GetForWriteAsync(cancellationToken).ConfigureAwait(false);
+                var state = State ?? throw EngineErrors.NamespaceNotFound(Namespace);
                 var targets = await FindTargetsAsync(tx, state, options.Query, matcher, false, options.Hint, options.Sort, context, cancellationToken).ConfigureAwait(false);
                 if (targets.Count == 0) return null;
                 await Engine.Writer.DeleteAsync(tx, state, targets[0].IdKey, targets[0].Document, context, cancellationToken).ConfigureAwait(false);
                 return targets[0].Document;
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken, Namespace).ConfigureAwait(false);
             return new FindAndModifyResult { Value = Project(removed), N = removed is null ? 0 : 1 };
         }
 
@@ -357,7 +358,7 @@ public sealed partial class Collection
         await GetForWriteAsync(cancellationToken).ConfigureAwait(false);
         var updater = DocumentUpdater.Create(options.Update!, queryContext, options.ArrayFilters);
         var outcome = await Engine.RunWriteAsync(context, tx => ApplyUpdateAsync(tx, options.Query, matcher, updater, false, options.Upsert, options.Hint,
-            options.Sort, options.BypassDocumentValidation, context, cancellationToken), cancellationToken).ConfigureAwait(false);
+            options.Sort, options.BypassDocumentValidation, context, cancellationToken), cancellationToken, Namespace).ConfigureAwait(false);
         var value = outcome.UpsertedId is not null
             ? (options.ReturnNew ? outcome.After : null)
             : (options.ReturnNew ? outcome.After : outcome.Before);

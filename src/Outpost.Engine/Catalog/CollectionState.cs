@@ -9,8 +9,9 @@ namespace Outpost.Engine.Catalog;
 /// <summary>A collection or view as recorded in the catalog tree. Immutable: catalog changes replace it.</summary>
 internal sealed class CollectionState
 {
-    public CollectionState(string database, string name, Guid uuid, long tree, CreateCollectionOptions options, ImmutableArray<IndexState> indexes)
+    public CollectionState(string database, string name, Guid uuid, long tree, CreateCollectionOptions options, ImmutableArray<IndexState> indexes, long naturalTree = 0)
     {
+        NaturalTree = naturalTree;
         Database = database;
         Name = name;
         Namespace = database + "." + name;
@@ -35,6 +36,11 @@ internal sealed class CollectionState
 
     public CreateCollectionOptions Options { get; }
 
+    /// <summary>Capped collections: tree of insertion order (key: 8-byte sequence, value: encoded _id); 0 otherwise.</summary>
+    public long NaturalTree { get; }
+
+    public bool IsCapped => NaturalTree != 0;
+
     public ImmutableArray<IndexState> Indexes { get; }
 
     public DocumentMatcher? Validator { get; }
@@ -52,7 +58,7 @@ internal sealed class CollectionState
     }
 
     public CollectionState With(CreateCollectionOptions? options = null, ImmutableArray<IndexState>? indexes = null, string? database = null, string? name = null) =>
-        new(database ?? Database, name ?? Name, Uuid, Tree, options ?? Options, indexes ?? Indexes);
+        new(database ?? Database, name ?? Name, Uuid, Tree, options ?? Options, indexes ?? Indexes, NaturalTree);
 
     /// <summary>The catalog record.</summary>
     public BsonDocument ToCatalogDocument()
@@ -63,7 +69,7 @@ internal sealed class CollectionState
         return new BsonDocument
         {
             { "db", Database }, { "name", Name }, { "uuid", BsonBinary.FromGuid(Uuid) }, { "tree", Tree },
-            { "options", Options.ToDocument() }, { "indexes", indexes },
+            { "options", Options.ToDocument() }, { "indexes", indexes }, { "natural", NaturalTree },
         };
     }
 
@@ -76,10 +82,11 @@ internal sealed class CollectionState
             var spec = d["spec"].AsDocument;
             var tree = d["tree"].ToInt64();
             var sparse = spec.TryGetValue("sparse", out var s) && s is BsonBoolean { Value: true };
-            builder.Add(new IndexState(spec, tree, IndexKinds.Create(spec["key"].AsDocument, sparse, encoder), isMultikey(tree)));
+            builder.Add(new IndexState(spec, tree, IndexKinds.Create(spec["key"].AsDocument, sparse, encoder, spec), isMultikey(tree)));
         }
 
         return new CollectionState(doc["db"].AsString, doc["name"].AsString, doc["uuid"].AsBinary.ToGuid(), doc["tree"].ToInt64(),
-            CreateCollectionOptions.FromDocument(doc["options"].AsDocument), builder.ToImmutable());
+            CreateCollectionOptions.FromDocument(doc["options"].AsDocument), builder.ToImmutable(),
+            doc.TryGetValue("natural", out var natural) ? natural.ToInt64() : 0);
     }
 }

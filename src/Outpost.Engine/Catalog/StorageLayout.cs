@@ -28,6 +28,16 @@ internal static class StorageLayout
         return key;
     }
 
+    /// <summary>Capped collections: running (count, bytes) so eviction never scans.</summary>
+    public static byte[] CappedStatsKey(long naturalTree)
+    {
+        var key = new byte[10];
+        key[0] = (byte)'c';
+        key[1] = (byte)'p';
+        BinaryPrimitives.WriteInt64BigEndian(key.AsSpan(2), naturalTree);
+        return key;
+    }
+
     public static readonly byte[] MultikeyPrefix = "mk"u8.ToArray();
 
     public static byte[] Int64(long value)

@@ -7,8 +7,12 @@ namespace Outpost.Engine.Indexes;
 internal static class IndexKinds
 {
     /// <summary>Validates a key pattern (67 CannotCreateIndex) and creates its kind.</summary>
-    public static IIndexKind Create(BsonDocument keyPattern, bool sparse, IKeyEncoder encoder)
+    public static IIndexKind Create(BsonDocument keyPattern, bool sparse, IKeyEncoder encoder, BsonDocument? spec = null)
     {
+        // Special kinds (engine-ext): text and 2dsphere; their options live in the listIndexes spec.
+        if (Text.TextIndexSpec.IsText(keyPattern)) return new Text.TextIndexKind(keyPattern, spec ?? new BsonDocument("key", keyPattern), encoder);
+        foreach (var e in keyPattern)
+            if (e.Value is BsonString { Value: "2dsphere" }) return new Geo.GeoIndexKind(keyPattern);
         var fields = new List<(string Path, bool Descending)>(keyPattern.ElementCount);
         foreach (var e in keyPattern)
         {

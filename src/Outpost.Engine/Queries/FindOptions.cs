@@ -52,4 +52,7 @@ public sealed class FindOptions
 
     /// <summary>Whether blocking sorts may spill to disk.</summary>
     public bool AllowDiskUse { get; init; }
+
+    /// <summary>Adds the text score / geo distance as a hidden <c>$meta.textScore</c> / <c>$meta.geoNearDistance</c> field (pipelines read it with $meta).</summary>
+    internal bool AttachMeta { get; init; }
 }

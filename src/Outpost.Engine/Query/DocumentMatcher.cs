@@ -19,6 +19,9 @@ internal sealed class DocumentMatcher
 
     public bool MatchesAll => _compiled is null;
 
+    /// <summary>The filter's analysis ($text / $near parts, path predicates); null for an empty filter.</summary>
+    public Outpost.Query.Filters.FilterAnalysis? Analysis => _compiled?.Analysis;
+
     public BsonDocument Filter { get; }
 
     public static DocumentMatcher Create(BsonDocument filter, QueryContext context) =>

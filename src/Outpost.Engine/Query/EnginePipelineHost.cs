@@ -33,7 +33,7 @@ internal sealed class EnginePipelineHost : IPipelineHost
         }
     }
 
-    public bool SupportsStage(string stageName) => stageName is "$out" or "$merge" or "$collStats" or "$indexStats";
+    public bool SupportsStage(string stageName) => stageName is "$out" or "$merge" or "$collStats" or "$indexStats" or "$geoNear";
 
     public IAsyncEnumerable<BsonDocument> ExecuteStageAsync(string stageName, BsonValue specification, IAsyncEnumerable<BsonDocument> input, CancellationToken cancellationToken) =>
         stageName switch
@@ -42,6 +42,7 @@ internal sealed class EnginePipelineHost : IPipelineHost
             "$merge" => MergeAsync(specification, input, cancellationToken),
             "$collStats" => CollStatsAsync(specification, cancellationToken),
             "$indexStats" => IndexStatsAsync(cancellationToken),
+            "$geoNear" => Indexes.Geo.GeoNearStage.ExecuteAsync(_collection, specification, _context, cancellationToken),
             _ => throw new MongoException(ErrorCodes.IllegalOperation, $"{stageName} is not supported by this host"),
         };
 

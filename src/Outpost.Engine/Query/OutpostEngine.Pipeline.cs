@@ -27,14 +27,14 @@ public sealed partial class OutpostEngine
         BsonDocument? sort = null;
         var consumed = 0;
         while (consumed < stages.Count && stages[consumed] is BsonDocument { ElementCount: 1 } stage && stage.GetElement(0).Name == "$match"
-               && stage.GetElement(0).Value is BsonDocument match && !ContainsTextOrNear(match))
+               && stage.GetElement(0).Value is BsonDocument match && !ContainsNear(match))
         {
             filter = filter.ElementCount == 0 ? match : new BsonDocument("$and", new BsonArray { filter, match });
             consumed++;
         }
 
         if (consumed < stages.Count && stages[consumed] is BsonDocument { ElementCount: 1 } sortStage && sortStage.GetElement(0).Name == "$sort"
-            && sortStage.GetElement(0).Value is BsonDocument sortSpec && IsPlainSort(sortSpec))
+            && sortStage.GetElement(0).Value is BsonDocument sortSpec && IsPlainSort(sortSpec, HasText(filter)))
         {
             sort = sortSpec;
             consumed++;
@@ -59,7 +59,7 @@ public sealed partial class OutpostEngine
         }
         else
         {
-            var cursor = await source.FindAsync(new FindOptions { Filter = filter, Sort = sort, Hint = options.Hint, Collation = options.Collation, Let = options.Let, AllowDiskUse = options.AllowDiskUse }, context, cancellationToken).ConfigureAwait(false);
+            var cursor = await source.FindAsync(new FindOptions { Filter = filter, Sort = sort, Hint = options.Hint, Collation = options.Collation, Let = options.Let, AllowDiskUse = options.AllowDiskUse, AttachMeta = HasText(filter) }, context, cancellationToken).ConfigureAwait(false);
             input = cursor;
         }
 
@@ -74,7 +74,8 @@ public sealed partial class OutpostEngine
             return new QueryCursor(collection.Namespace, EmptySequence());
         }
 
-        return new QueryCursor(collection.Namespace, compiled.ExecuteAsync(input, CancellationToken.None));
+        var output = compiled.ExecuteAsync(input, CancellationToken.None);
+        return new QueryCursor(collection.Namespace, HasText(filter) ? StripMeta(output) : output);
     }
 
     private static async IAsyncEnumerable<BsonDocument> EmptySequence()
@@ -83,21 +84,38 @@ public sealed partial class OutpostEngine
         yield break;
     }
 
-    private static bool IsPlainSort(BsonDocument sort)
+    /// <summary>Numeric sort keys, or a textScore $meta key when the pushed-down filter has $text (the find scores it).</summary>
+    private static bool IsPlainSort(BsonDocument sort, bool text)
     {
         foreach (var e in sort)
-            if (!e.Value.IsNumeric) return false;
+            if (!e.Value.IsNumeric && !(text && e.Value is BsonDocument { ElementCount: 1 } m && m.TryGetValue("$meta", out var name) && name is BsonString { Value: "textScore" })) return false;
         return true;
     }
 
-    private static bool ContainsTextOrNear(BsonDocument match)
+    private static bool HasText(BsonDocument filter)
+    {
+        if (filter.Contains("$text")) return true;
+        if (filter.TryGetValue("$and", out var and) && and is BsonArray parts)
+            foreach (var part in parts)
+                if (part is BsonDocument d && HasText(d)) return true;
+        return false;
+    }
+
+    private static bool ContainsNear(BsonDocument match)
     {
         foreach (var e in match)
-        {
-            if (e.Name == "$text") return true;
             if (e.Value is BsonDocument d && (d.Contains("$near") || d.Contains("$nearSphere"))) return true;
-        }
-
         return false;
+    }
+
+    /// <summary>Removes the hidden $meta.* fields the find attached for $meta expressions.</summary>
+    private static async IAsyncEnumerable<BsonDocument> StripMeta(IAsyncEnumerable<BsonDocument> source)
+    {
+        await foreach (var doc in source.ConfigureAwait(false))
+        {
+            for (var i = doc.ElementCount - 1; i >= 0; i--)
+                if (doc.GetElement(i).Name.StartsWith("$meta.", StringComparison.Ordinal)) doc.RemoveAt(i);
+            yield return doc;
+        }
     }
 }

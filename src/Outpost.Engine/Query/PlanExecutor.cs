@@ -21,8 +21,10 @@ internal static class PlanExecutor
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (collection.Tree == 0) yield break;
-        var direct = plan.Index is null || plan.Index.IsIdIndex;
-        var tree = direct ? collection.Tree : plan.Index!.Tree;
+        // Capped collections scan in insertion order: their natural tree maps sequence → _id, like an index.
+        var natural = plan.Index is null && collection.IsCapped;
+        var direct = !natural && (plan.Index is null || plan.Index.IsIdIndex);
+        var tree = natural ? collection.NaturalTree : direct ? collection.Tree : plan.Index!.Tree;
         HashSet<string>? seen = plan.NeedsDedup ? new HashSet<string>(StringComparer.Ordinal) : null;
         foreach (var fullRange in plan.Ranges)
         {
@@ -56,7 +58,7 @@ internal static class PlanExecutor
                         }
                         else
                         {
-                            stats.KeysExamined++;
+                            if (!natural) stats.KeysExamined++;
                             idKey = entry.Value;
                             if (seen is not null && !seen.Add(Convert.ToBase64String(idKey))) continue;
                             bytes = await tx.GetAsync(collection.Tree, idKey, cancellationToken).ConfigureAwait(false);

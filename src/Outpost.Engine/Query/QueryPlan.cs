@@ -31,5 +31,8 @@ internal sealed class QueryPlan
     /// <summary>indexBounds for explain: field → ["[lo, hi]", …].</summary>
     public BsonDocument IndexBounds { get; init; } = [];
 
+    /// <summary>A text or geo access path (engine-ext): runs instead of the plain scan and supplies $meta values.</summary>
+    public Indexes.SpecialAccess? Special { get; init; }
+
     public bool IsCollectionScan => Index is null;
 }

@@ -41,6 +41,14 @@ public sealed class EngineTransaction : IAsyncDisposable
     /// <summary>The log position of the commit (the transaction's operationTime), once committed with writes.</summary>
     public long CommitLogPosition { get; private set; }
 
+    private readonly Dictionary<string, object?> _collections = new(StringComparer.Ordinal);
+
+    /// <summary>Remembers the catalog entry a statement wrote with; commit fails if DDL replaced it meanwhile.</summary>
+    internal void RecordCollection(string ns, object? state)
+    {
+        lock (_collections) _collections.TryAdd(ns, state);
+    }
+
     /// <summary>Runs <paramref name="work"/> on the storage transaction, one operation at a time.</summary>
     internal async ValueTask<T> RunAsync<T>(Func<IStorageTransaction, ValueTask<T>> work, CancellationToken cancellationToken)
     {
@@ -94,8 +102,17 @@ public sealed class EngineTransaction : IAsyncDisposable
         {
             if (IsCommitted && _storage is null) return; // commit is retryable
             var storage = CheckActive();
+            await Engine.Catalog.Gate.EnterSharedAsync(cancellationToken).ConfigureAwait(false);
             try
             {
+                // An index build or drop committed after our writes used the old catalog entry: our index entries
+                // would be incomplete, so fail as a write conflict (drivers retry the whole transaction).
+                lock (_collections)
+                {
+                    foreach (var (ns, state) in _collections)
+                        if (!ReferenceEquals(Engine.Catalog.Collections.GetValueOrDefault(ns), state)) throw new StorageWriteConflictException();
+                }
+
                 var result = await storage.CommitAsync(cancellationToken).ConfigureAwait(false);
                 CommitLogPosition = result.LastLogPosition;
                 IsCommitted = true;
@@ -107,6 +124,7 @@ public sealed class EngineTransaction : IAsyncDisposable
             }
             finally
             {
+                Engine.Catalog.Gate.ExitShared();
                 await ReleaseAsync().ConfigureAwait(false);
             }
         }

@@ -94,6 +94,12 @@ internal sealed class DocumentWriter
         for (var i = 1; i < collection.Indexes.Length; i++)
             await AddEntriesAsync(tx, collection, collection.Indexes[i], document, idKey, null, cancellationToken).ConfigureAwait(false);
         tx.AppendLog(ChangeLogRecord.Document("insert", collection.Database, collection.Name, id, document, null, null, context));
+        if (collection.IsCapped)
+        {
+            await CappedStore.AppendAsync(tx, collection, idKey, bytes.Length, cancellationToken).ConfigureAwait(false);
+            foreach (var (victimKey, victim) in await CappedStore.OverflowAsync(tx, collection, cancellationToken).ConfigureAwait(false))
+                await DeleteAsync(tx, collection, victimKey, victim, context, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Replaces the stored version of a document (same _id), updating changed index entries.</summary>
@@ -101,6 +107,11 @@ internal sealed class DocumentWriter
     {
         var bytes = Serialize(after);
         await tx.PutAsync(collection.Tree, idKey, bytes, cancellationToken).ConfigureAwait(false);
+        if (collection.IsCapped)
+        {
+            var (count, total) = await CappedStore.ReadStatsAsync(tx, collection, cancellationToken).ConfigureAwait(false);
+            await CappedStore.WriteStatsAsync(tx, collection, count, total + bytes.Length - BsonSerializer.GetSerializedSize(before), cancellationToken).ConfigureAwait(false);
+        }
         for (var i = 1; i < collection.Indexes.Length; i++)
         {
             var index = collection.Indexes[i];
@@ -117,6 +128,8 @@ internal sealed class DocumentWriter
     public async ValueTask DeleteAsync(IStorageTransaction tx, CollectionState collection, byte[] idKey, BsonDocument document, OperationContext context, CancellationToken cancellationToken)
     {
         await tx.DeleteAsync(collection.Tree, idKey, cancellationToken).ConfigureAwait(false);
+        if (collection.IsCapped)
+            await CappedStore.RemoveAsync(tx, collection, idKey, BsonSerializer.GetSerializedSize(document), cancellationToken).ConfigureAwait(false);
         for (var i = 1; i < collection.Indexes.Length; i++)
         {
             var index = collection.Indexes[i];
