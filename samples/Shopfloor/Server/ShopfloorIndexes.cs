@@ -9,6 +9,11 @@ namespace Shopfloor.Server;
 /// so only the unique one is kept; its <c>{createdAt: 1}</c> "TTL" has no expireAfterSeconds and stays a plain index
 /// (photos are kept per department retention, not a global TTL); its sync_events <c>{timestamp: 1}</c> TTL index
 /// is kept beside <c>{timestamp: -1}</c>. Device sessions get a TTL index on <c>expiresAt</c>.
+/// The seed's <c>{'metadata.location': '2dsphere'}</c> is left out: a 2dsphere index refuses (16755, as MongoDB does)
+/// every document whose field is not geometry, and the stored location is neither GeoJSON nor a legacy pair in
+/// longitude-first order (the seed stores <c>{latitude, longitude}</c>) — and at rest it is ciphertext anyway
+/// (decision 010), so no photo with a location could be written. Geo queries on photo locations need a
+/// separate, deliberately unencrypted GeoJSON field.
 /// </summary>
 public static class ShopfloorIndexes
 {
@@ -21,7 +26,6 @@ public static class ShopfloorIndexes
         Index(new BsonDocument { { "partId", 1 }, { "capturedAt", -1 } }),
         Index(new BsonDocument("fileName", 1)),
         Index(new BsonDocument("checksumMD5", 1)),
-        Index(new BsonDocument("metadata.location", "2dsphere"), "metadata.location_2dsphere"),
         Index(new BsonDocument { { "metadata.inspectorNotes", "text" }, { "metadata.defectsFound", "text" }, { "fileName", "text" } }, "photo_text"),
         Index(new BsonDocument("createdAt", 1)),
         Index(new BsonDocument { { "departmentId", 1 }, { "projectId", 1 }, { "syncStatus", 1 }, { "capturedAt", -1 } }),

@@ -35,7 +35,6 @@ internal static class DashboardEndpoints
         }).AddEndpointFilter(new DeviceAuthFilter(services, allowQueryToken: true)).WithName("events");
 
         app.MapGet("/", () => Results.Redirect("/dashboard/"));
-        app.MapGet("/dashboard", () => Results.Redirect("/dashboard/"));
         app.MapGet("/dashboard/{*file}", (string? file) => Asset(string.IsNullOrEmpty(file) ? "index.html" : file));
         app.MapGet("/openapi.json", () => Asset("openapi.json"));
         app.MapGet("/healthz", () => Results.Text("ok"));
