@@ -7,7 +7,7 @@ namespace Shopfloor.Server;
 /// The seed's getManufacturingDashboardData: one <c>$facet</c> over the matching photos giving daily stats (last 30
 /// days present), department stats with sync success rate, top-10 project stats with defect counts, quality
 /// distribution, sync status and a summary; plus the 12 most recent photos (without encrypted fields) for the
-/// web dashboard's thumbnails. Fixes to the seed: its summary pushed one <c>{min, max}</c> pair per photo (an
+/// web dashboard's thumbnails (an index-ordered find, not a sort inside the facet). Fixes to the seed: its summary pushed one <c>{min, max}</c> pair per photo (an
 /// array as large as the collection) — here it is <c>firstCapturedAt</c>/<c>lastCapturedAt</c>; the unique project
 /// set is reduced to its count; <c>$size</c> of a missing defects list counts 0 instead of failing.
 /// </summary>
@@ -42,8 +42,18 @@ public sealed class DashboardService
         var pipeline = new BsonArray
         {
             new BsonDocument("$match", match),
-            new BsonDocument("$addFields", new BsonDocument
+            // Only the fields the facets use travel on: encrypted notes, device info and audit trails stay behind,
+            // which keeps the facet's working set small (the seed's $addFields carried whole photos).
+            new BsonDocument("$project", new BsonDocument
             {
+                { "_id", 0 },
+                { "departmentId", 1 },
+                { "projectId", 1 },
+                { "capturedAt", 1 },
+                { "fileSize", 1 },
+                { "syncStatus", 1 },
+                { "syncAttempts", 1 },
+                { "qualityRating", "$metadata.qualityRating" },
                 { "capturedDate", new BsonDocument("$dateToString", new BsonDocument { { "format", "%Y-%m-%d" }, { "date", "$capturedAt" } }) },
                 { "fileSizeMB", new BsonDocument("$divide", new BsonArray { "$fileSize", 1048576 }) },
                 { "defectCount", defects },
@@ -52,7 +62,7 @@ public sealed class DashboardService
             {
                 { "dailyStats", new BsonArray
                     {
-                        Group("$capturedDate", ("photoCount", Sum1()), ("totalSizeMB", Op("$sum", "$fileSizeMB")), ("avgQuality", Op("$avg", "$metadata.qualityRating"))),
+                        Group("$capturedDate", ("photoCount", Sum1()), ("totalSizeMB", Op("$sum", "$fileSizeMB")), ("avgQuality", Op("$avg", "$qualityRating"))),
                         new BsonDocument("$sort", new BsonDocument("_id", -1)),
                         new BsonDocument("$limit", 30),
                     }
@@ -73,7 +83,7 @@ public sealed class DashboardService
                 },
                 { "qualityStats", new BsonArray
                     {
-                        Group("$metadata.qualityRating", ("count", Sum1()), ("avgDefects", Op("$avg", "$defectCount"))),
+                        Group("$qualityRating", ("count", Sum1()), ("avgDefects", Op("$avg", "$defectCount"))),
                         new BsonDocument("$sort", new BsonDocument("_id", 1)),
                     }
                 },
@@ -85,29 +95,44 @@ public sealed class DashboardService
                 },
                 { "summary", new BsonArray
                     {
-                        Group(BsonNull.Value, ("totalPhotos", Sum1()), ("totalSizeMB", Op("$sum", "$fileSizeMB")), ("avgQuality", Op("$avg", "$metadata.qualityRating")),
+                        Group(BsonNull.Value, ("totalPhotos", Sum1()), ("totalSizeMB", Op("$sum", "$fileSizeMB")), ("avgQuality", Op("$avg", "$qualityRating")),
                             ("uniqueProjects", Op("$addToSet", "$projectId")), ("totalDefects", Op("$sum", "$defectCount")),
                             ("firstCapturedAt", Op("$min", "$capturedAt")), ("lastCapturedAt", Op("$max", "$capturedAt"))),
                         new BsonDocument("$addFields", new BsonDocument("uniqueProjectCount", new BsonDocument("$size", "$uniqueProjects"))),
                         new BsonDocument("$project", new BsonDocument { { "_id", 0 }, { "uniqueProjects", 0 } }),
                     }
                 },
-                { "recentPhotos", new BsonArray
-                    {
-                        new BsonDocument("$sort", new BsonDocument { { "capturedAt", -1 }, { "_id", -1 } }),
-                        new BsonDocument("$limit", 12),
-                        new BsonDocument("$project", new BsonDocument
-                        {
-                            { "fileName", 1 }, { "departmentId", 1 }, { "projectId", 1 }, { "partId", 1 }, { "jobNumber", 1 },
-                            { "capturedAt", 1 }, { "syncStatus", 1 }, { "fileSize", 1 },
-                            { "qualityRating", "$metadata.qualityRating" }, { "defectsFound", "$metadata.defectsFound" },
-                            { "inspectionType", "$metadata.inspectionType" },
-                        }),
-                    }
-                },
             }),
         };
-        var result = (await _photos.AggregateListAsync(pipeline, cancellationToken: cancellationToken).ConfigureAwait(false))[0];
+        var result = (await (await _photos.AggregateAsync(pipeline, new AggregateOptions { AllowDiskUse = true }, cancellationToken: cancellationToken).ConfigureAwait(false))
+            .DrainAsync(cancellationToken).ConfigureAwait(false))[0];
+        // The newest photos come from an index-ordered find (top 12), not from sorting every match inside the facet.
+        var recent = await _photos.FindListAsync(new FindOptions
+        {
+            Filter = match,
+            Sort = new BsonDocument { { "capturedAt", -1 }, { "_id", -1 } },
+            Limit = 12,
+            Projection = new BsonDocument
+            {
+                { "fileName", 1 }, { "departmentId", 1 }, { "projectId", 1 }, { "partId", 1 }, { "jobNumber", 1 },
+                { "capturedAt", 1 }, { "syncStatus", 1 }, { "fileSize", 1 },
+                { "metadata.qualityRating", 1 }, { "metadata.defectsFound", 1 }, { "metadata.inspectionType", 1 },
+            },
+        }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var recentArray = new BsonArray();
+        foreach (var photo in recent)
+        {
+            // Flattened for the page: the thumbnail needs quality and defects beside the file fields.
+            if (photo.TryGetValue("metadata", out var m) && m is BsonDocument metadata)
+            {
+                photo.Remove("metadata");
+                foreach (var element in metadata)
+                {
+                    photo.Set(element.Name, element.Value);
+                }
+            }
+            recentArray.Add(photo);
+        }
         var summaryArray = result["summary"].AsArray;
         var summary = summaryArray.Count > 0 ? summaryArray[0].AsDocument : new BsonDocument
         {
@@ -122,7 +147,7 @@ public sealed class DashboardService
             { "qualityStats", result["qualityStats"] },
             { "syncStats", result["syncStats"] },
             { "summary", summary },
-            { "recentPhotos", result["recentPhotos"] },
+            { "recentPhotos", recentArray },
             { "departmentId", departmentId is null ? BsonNull.Value : departmentId },
             { "generatedAt", _time.GetUtcNow().UtcDateTime },
         };

@@ -147,6 +147,31 @@ public sealed class RestSecurityTests
     }
 
     [Fact]
+    public async Task Tampered_or_moved_ciphertext_is_detected_on_read()
+    {
+        await using var server = await ShopfloorTestServer.StartAsync();
+        using var paint = await server.DeviceAsync("PNT", ShopfloorTestServer.PaintPin);
+        var first = ShopfloorTestServer.NewPhoto();
+        first["metadata"].AsDocument.Set("inspectorNotes", "original notes");
+        var a = (await ShopfloorTestServer.ReadAsync(await paint.PostAsync("/api/photos", ShopfloorTestServer.Json(first))))["_id"].AsObjectId;
+        var b = (await ShopfloorTestServer.ReadAsync(await paint.PostAsync("/api/photos", ShopfloorTestServer.Json(ShopfloorTestServer.NewPhoto()))))["_id"].AsObjectId;
+        var photos = server.Services.Database.GetCollection(CollectionNames.Photos);
+        var stored = (await server.Services.Photos.GetStoredAsync(a))!["metadata"].AsDocument["inspectorNotes"].AsBinary;
+
+        // Moving a valid ciphertext to another photo fails: the associated data binds it to its document.
+        await photos.UpdateAsync([new Outpost.Engine.UpdateStatement { Filter = new BsonDocument("_id", b), Update = new BsonDocument("$set", new BsonDocument("metadata.inspectorNotes", stored)) }]);
+        Assert.Equal(HttpStatusCode.InternalServerError, (await paint.GetAsync($"/api/photos/{b}")).StatusCode);
+
+        // Flipping one ciphertext bit fails the GCM tag.
+        var bytes = stored.Data.ToArray();
+        bytes[^1] ^= 1;
+        await photos.UpdateAsync([new Outpost.Engine.UpdateStatement { Filter = new BsonDocument("_id", a), Update = new BsonDocument("$set", new BsonDocument("metadata.inspectorNotes", new BsonBinary(bytes, stored.SubType))) }]);
+        var tampered = await paint.GetAsync($"/api/photos/{a}");
+        Assert.Equal(HttpStatusCode.InternalServerError, tampered.StatusCode);
+        Assert.Equal("EncryptedFieldTampered", (await ShopfloorTestServer.ReadAsync(tampered))["title"].AsString);
+    }
+
+    [Fact]
     public async Task Reference_data_writes_need_the_administrator_key()
     {
         await using var server = await ShopfloorTestServer.StartAsync();
