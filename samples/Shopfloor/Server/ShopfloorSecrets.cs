@@ -36,6 +36,11 @@ public sealed record ShopfloorSecrets(byte[] JwtKey, string FieldKeyId, byte[] F
             ["adminKey"] = secrets.AdminKey,
         });
         File.WriteAllText(path, json);
+        if (!OperatingSystem.IsWindows())
+        {
+            // Secrets: readable by the service account only.
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
         return secrets;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
 using Outpost;
 using Outpost.Bson;
 using Outpost.Bson.Json;
@@ -26,11 +27,13 @@ internal static class DashboardEndpoints
             return HttpBson.Json(data);
         }).AddEndpointFilter(new DeviceAuthFilter(services)).WithName("dashboard");
 
-        app.MapGet("/api/events", async (HttpContext context, CancellationToken ct) =>
+        app.MapGet("/api/events", async (HttpContext context, IHostApplicationLifetime lifetime, CancellationToken ct) =>
         {
             var device = DeviceAuthFilter.Device(context);
             services.Authorizer.Demand(device, Permissions.PhotoRead, device.DepartmentId);
-            await StreamChangesAsync(context, services, device, ct).ConfigureAwait(false);
+            // End the stream when the server stops, so shutdown does not wait for open dashboards.
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
+            await StreamChangesAsync(context, services, device, linked.Token).ConfigureAwait(false);
             return Results.Empty;
         }).AddEndpointFilter(new DeviceAuthFilter(services, allowQueryToken: true)).WithName("events");
 
