@@ -53,6 +53,9 @@ public sealed class ShopfloorHost : IAsyncDisposable
             builder.Logging.SetMinimumLevel(options.LogLevel);
             builder.WebHost.UseUrls(options.Url);
             builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(5));
+            // The framework's generated document lists every mapped route (served at /openapi/generated.json); the
+            // curated /openapi.json adds schemas, security and prose, and a test keeps the two route sets equal.
+            builder.Services.AddOpenApi();
             var app = builder.Build();
             var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
             var services = await ShopfloorServices.CreateAsync(engine.GetDatabase(options.DatabaseName), options, loggerFactory, cancellationToken).ConfigureAwait(false);
@@ -61,6 +64,7 @@ public sealed class ShopfloorHost : IAsyncDisposable
             PhotoEndpoints.Map(app, services);
             ReferenceDataEndpoints.Map(app, services);
             DashboardEndpoints.Map(app, services);
+            app.MapOpenApi("/openapi/generated.json");
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             return new ShopfloorHost(app, engine, ownsEngine, services, new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal)));

@@ -200,6 +200,23 @@ public sealed class RestSecurityTests
         Assert.Contains("<html", html, StringComparison.OrdinalIgnoreCase);
         var openapi = BsonDocument.Parse(await server.Http.GetStringAsync("/openapi.json"));
         Assert.StartsWith("3.", openapi["openapi"].AsString, StringComparison.Ordinal);
-        Assert.True(openapi["paths"].AsDocument.Contains("/api/photos/{id}"));
+        var curated = openapi["paths"].AsDocument;
+        Assert.True(curated.Contains("/api/photos/{id}"));
+
+        // Every API route the framework sees is in the curated document, with the same methods.
+        var generated = BsonDocument.Parse(await server.Http.GetStringAsync("/openapi/generated.json"))["paths"].AsDocument;
+        var apiPaths = 0;
+        foreach (var path in generated)
+        {
+            if (!path.Name.StartsWith("/api/", StringComparison.Ordinal)) continue;
+            apiPaths++;
+            var name = path.Name.TrimEnd('/');
+            Assert.True(curated.Contains(name), $"{name} is missing from /openapi.json");
+            foreach (var method in path.Value.AsDocument.Names.Where(n => n is "get" or "post" or "patch" or "put" or "delete"))
+            {
+                Assert.True(curated[name].AsDocument.Contains(method), $"{method} {name} is missing from /openapi.json");
+            }
+        }
+        Assert.True(apiPaths >= 10);
     }
 }
