@@ -11,13 +11,13 @@ public class SyncConfigurationTests
     [Fact]
     public void Rules_and_merge_policies_are_read_from_extended_json()
     {
-        var config = SyncConfiguration.FromDocument(BsonDocument.Parse($$"""
-            { database: "plant", jwtKeyBase64: "{{Key}}",
+        var config = SyncConfiguration.FromDocument(BsonDocument.Parse("""
+            { database: "plant", jwtKeyBase64: "KEY",
               collections: { photos: {
                 read: { departmentId: "{{token.departmentId}}" }, writableFields: ["quality", "notes"], allowDelete: false,
                 merge: { fields: { tags: "setUnion", notes: "appendWithAttribution",
                                    syncStatus: { priority: ["synced", "syncing", "pending", "failed", "conflicted"] } } } } } }
-            """));
+            """.Replace("KEY", Key, StringComparison.Ordinal)));
         Assert.Equal("plant", config.Options.Database);
         Assert.Equal(32, config.JwtKey.Length);
         var rule = Assert.Single(config.Options.Rules);
