@@ -2,7 +2,7 @@
 // Wire-protocol load tool: the Node.js `mongodb` driver against an `outpost serve` it starts itself (Release dll,
 // free loopback ports, temp data dir), then stops. Bounded in count and in time (a watchdog kills the server and exits).
 //   node bench/wire-load/load.mjs [--docs 100000] [--batch 1000] [--lookups 20000] [--clients 16] [--time-limit 600]
-//                                 [--dll path/to/outpost.dll]
+//                                 [--dll path/to/outpost.dll] [--uri-options retryWrites=false&...]
 // Workloads (same as `Outpost.Benchmarks embedded-load`): insertMany of ~1.5 KB photo documents in ordered batches from
 // one client; then find-by-_id (findOne) from N clients, each its own MongoClient with one connection.
 // Prints docs/s and latency percentiles, plus "RESULT wire <workload> <docs/s>" lines for bench/wire-vs-embedded.sh.
@@ -29,6 +29,7 @@ const batchSize = Number(opt('batch', 1_000));
 const lookups = Number(opt('lookups', 20_000));
 const clients = Number(opt('clients', 16));
 const timeLimitMs = Number(opt('time-limit', 600)) * 1000;
+const uriOptions = opt('uri-options', ''); // extra URI options for experiments, e.g. retryWrites=false
 const dll = path.resolve(opt('dll', path.join(repo, 'src/Outpost.Server/bin/Release/net10.0/outpost.dll')));
 
 const freePort = () => new Promise((resolve, reject) => {
@@ -80,7 +81,7 @@ const watchdog = setTimeout(() => {
 let exitCode = 0;
 try {
   await Promise.race([ready, new Promise((_, reject) => setTimeout(() => reject(new Error('server not ready in 120 s')), 120_000))]);
-  const uri = `mongodb://127.0.0.1:${port}/?directConnection=true`;
+  const uri = `mongodb://127.0.0.1:${port}/?directConnection=true${uriOptions ? `&${uriOptions}` : ''}`;
   console.log(`wire: ${docs} docs of ${BSON.calculateObjectSize(photo(0))} B BSON, batches of ${batchSize}; ${lookups} lookups from ${clients} clients; ${uri}`);
 
   // insertMany: documents are built outside the timed call, as the embedded tool does.
