@@ -5,6 +5,7 @@
 //                                 [--dll path/to/outpost.dll] [--uri-options retryWrites=false&...]
 // Workloads (same as `Outpost.Benchmarks embedded-load`): insertMany of ~1.5 KB photo documents in ordered batches from
 // one client; then find-by-_id (findOne) from N clients, each its own MongoClient with one connection.
+// Both tools run the same untimed warm-up first (5,000 docs, 5,000 lookups in a 'warmup' collection).
 // Prints docs/s and latency percentiles, plus "RESULT wire <workload> <docs/s>" lines for bench/wire-vs-embedded.sh.
 // The driver is resolved from tests/compat/node_modules (install: `source scripts/test-deps.sh`).
 import { spawn } from 'node:child_process';
@@ -47,6 +48,42 @@ function report(workload, count, seconds, latencies, unit) {
   console.log(`RESULT wire ${workload} ${rate.toFixed(1)}`);
 }
 
+const WARMUP_DOCUMENTS = 5_000, WARMUP_LOOKUPS = 5_000; // as in Outpost.Benchmarks' EmbeddedLoad
+
+// insertMany of documents 0..count-1 in ordered batches; documents are built outside the timed call.
+async function insertAll(coll, count) {
+  const latencies = [];
+  let ms = 0;
+  for (let i = 0; i < count; i += batchSize) {
+    const batch = [];
+    for (let j = i; j < Math.min(count, i + batchSize); j++) batch.push(photo(j));
+    const start = performance.now();
+    const r = await coll.insertMany(batch, { ordered: true });
+    const took = performance.now() - start;
+    if (r.insertedCount !== batch.length) throw new Error(`inserted ${r.insertedCount} of ${batch.length}`);
+    ms += took;
+    latencies.push(took);
+  }
+  return { seconds: ms / 1000, latencies };
+}
+
+// find-by-_id (findOne) from one collection handle per client; the clients share a counter.
+async function findAll(colls, count, n) {
+  const latencies = new Array(n);
+  let next = 0;
+  const wallStart = performance.now();
+  await Promise.all(colls.map(async (coll) => {
+    for (let k = next++; k < n; k = next++) {
+      const id = idOf(Number((BigInt(k) * 7919n) % BigInt(count)));
+      const start = performance.now();
+      const doc = await coll.findOne({ _id: id });
+      latencies[k] = performance.now() - start;
+      if (!doc) throw new Error(`missing ${id}`);
+    }
+  }));
+  return { seconds: (performance.now() - wallStart) / 1000, latencies };
+}
+
 if (!fs.existsSync(dll)) {
   console.error(`wire-load: ${dll} not found; build it with: dotnet build src/Outpost.Server -c Release`);
   process.exit(2);
@@ -84,48 +121,28 @@ try {
   const uri = `mongodb://127.0.0.1:${port}/?directConnection=true${uriOptions ? `&${uriOptions}` : ''}`;
   console.log(`wire: ${docs} docs of ${BSON.calculateObjectSize(photo(0))} B BSON, batches of ${batchSize}; ${lookups} lookups from ${clients} clients; ${uri}`);
 
-  // insertMany: documents are built outside the timed call, as the embedded tool does.
   const writer = new MongoClient(uri, { maxPoolSize: 1 });
   open.push(writer);
   await writer.connect();
-  const photos = writer.db('bench').collection('photos');
-  await photos.findOne({}); // warm the connection and the command path before timing
-  const batchLatencies = [];
-  let insertMs = 0;
-  for (let i = 0; i < docs; i += batchSize) {
-    const batch = [];
-    for (let j = i; j < Math.min(docs, i + batchSize); j++) batch.push(photo(j));
-    const start = performance.now();
-    const r = await photos.insertMany(batch, { ordered: true });
-    const ms = performance.now() - start;
-    if (r.insertedCount !== batch.length) throw new Error(`inserted ${r.insertedCount} of ${batch.length}`);
-    insertMs += ms;
-    batchLatencies.push(ms);
-  }
-  report('insert', docs, insertMs / 1000, batchLatencies, 'batch');
-
-  // find-by-_id: N clients (one connection each) share a counter.
   const readers = [];
   for (let c = 0; c < clients; c++) {
     const client = new MongoClient(uri, { maxPoolSize: 1 });
     open.push(client);
     await client.connect();
     await client.db('bench').command({ ping: 1 });
-    readers.push(client.db('bench').collection('photos'));
+    readers.push(client.db('bench'));
   }
-  const latencies = new Array(lookups);
-  let next = 0;
-  const wallStart = performance.now();
-  await Promise.all(readers.map(async (coll) => {
-    for (let k = next++; k < lookups; k = next++) {
-      const id = idOf(Number((BigInt(k) * 7919n) % BigInt(docs)));
-      const start = performance.now();
-      const doc = await coll.findOne({ _id: id });
-      latencies[k] = performance.now() - start;
-      if (!doc) throw new Error(`missing ${id}`);
-    }
-  }));
-  report('find', lookups, (performance.now() - wallStart) / 1000, latencies, 'lookup');
+
+  // Warm-up (not timed), the same as the embedded tool's: the server's JIT and SQLite caches reach a steady state
+  // first (a cold server spends about a third of its CPU in the JIT), so neither side measures its own start-up.
+  const warmDocs = Math.min(docs, WARMUP_DOCUMENTS);
+  await insertAll(writer.db('bench').collection('warmup'), warmDocs);
+  await findAll(readers.map((db) => db.collection('warmup')), warmDocs, Math.min(lookups, WARMUP_LOOKUPS));
+
+  const inserted = await insertAll(writer.db('bench').collection('photos'), docs);
+  report('insert', docs, inserted.seconds, inserted.latencies, 'batch');
+  const found = await findAll(readers.map((db) => db.collection('photos')), docs, lookups);
+  report('find', lookups, found.seconds, found.latencies, 'lookup');
 } catch (e) {
   console.error(`wire-load: ${e.stack ?? e}`);
   exitCode = 1;

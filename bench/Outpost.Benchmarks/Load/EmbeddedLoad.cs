@@ -9,7 +9,7 @@ namespace Outpost.Benchmarks.Load;
 /// The embedded half of bench/wire-vs-embedded.sh: the same work as bench/wire-load/load.mjs, through the C# engine
 /// API on a SQLite file in a temp directory — insert N photo documents in batches, then concurrent find-by-_id from
 /// T tasks. Prints docs/s and latency percentiles, plus one "RESULT" line per workload for the script.
-/// Bounded by count and by a time limit (the lookups stop early when it expires; the figures then say so).
+/// Both run an untimed warm-up first. Bounded by count and by a time limit (the lookups stop early when it expires; the figures then say so).
 /// </summary>
 public static class EmbeddedLoad
 {
@@ -28,52 +28,17 @@ public static class EmbeddedLoad
             var template = LoadPhoto.CreateTemplate();
             Console.WriteLine($"embedded: {docs} docs of {BsonSerializer.Serialize(LoadPhoto.Create(template, 0)).Length} B BSON, batches of {batchSize}; {lookups} lookups from {clients} tasks");
 
-            // Insert: documents are built outside the timed call, as the JS tool does.
-            var batchLatencies = new double[(docs + batchSize - 1) / batchSize];
-            long insertTicks = 0;
-            for (int b = 0, i = 0; i < docs; b++, i += batchSize)
-            {
-                int n = Math.Min(batchSize, docs - i);
-                var batch = new List<BsonDocument>(n);
-                for (int j = 0; j < n; j++) batch.Add(LoadPhoto.Create(template, i + j));
-                long start = Stopwatch.GetTimestamp();
-                await photos.InsertAsync(batch, cancellationToken: timeLimit.Token);
-                long elapsed = Stopwatch.GetTimestamp() - start;
-                insertTicks += elapsed;
-                batchLatencies[b] = Stopwatch.GetElapsedTime(0, elapsed).TotalMilliseconds;
-            }
+            // Warm-up (not timed), the same as the wire tool's: JIT and SQLite caches reach a steady state first, so
+            // neither side measures its own start-up (the server would otherwise spend a third of its CPU in the JIT).
+            var warmup = engine.GetDatabase("bench").GetCollection("warmup");
+            int warmDocs = Math.Min(docs, WarmupDocuments);
+            await InsertAsync(warmup, template, warmDocs, batchSize, timeLimit.Token);
+            await FindAsync(warmup, warmDocs, Math.Min(lookups, WarmupLookups), clients, timeLimit.Token);
 
-            Report("insert", docs, Stopwatch.GetElapsedTime(0, insertTicks).TotalSeconds, batchLatencies, "batch");
-
-            // Lookups: T tasks share a counter; each lookup is a find {_id} limit 1, like the driver's findOne.
-            var latencies = new double[lookups];
-            int next = -1, completed = 0;
-            var wall = Stopwatch.StartNew();
-            var workers = new Task[clients];
-            for (int c = 0; c < clients; c++)
-            {
-                workers[c] = Task.Run(async () =>
-                {
-                    int k;
-                    while ((k = Interlocked.Increment(ref next)) < lookups && !timeLimit.IsCancellationRequested)
-                    {
-                        var filter = new BsonDocument("_id", LoadPhoto.IdOf((int)((k * 7919L) % docs)));
-                        long start = Stopwatch.GetTimestamp();
-                        await using (var cursor = await photos.FindAsync(new FindOptions { Filter = filter, Limit = 1 }, cancellationToken: timeLimit.Token))
-                        {
-                            var found = await cursor.NextBatchAsync(1, cancellationToken: timeLimit.Token);
-                            if (found.Count != 1) throw new InvalidOperationException($"missing {filter}");
-                        }
-
-                        latencies[k] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                        Interlocked.Increment(ref completed);
-                    }
-                });
-            }
-
-            await Task.WhenAll(workers);
-            wall.Stop();
-            Report("find", completed, wall.Elapsed.TotalSeconds, latencies.AsSpan(0, Math.Min(completed, lookups)).ToArray(), "lookup");
+            var (insertSeconds, batchLatencies) = await InsertAsync(photos, template, docs, batchSize, timeLimit.Token);
+            Report("insert", docs, insertSeconds, batchLatencies, "batch");
+            var (completed, findSeconds, latencies) = await FindAsync(photos, docs, lookups, clients, timeLimit.Token);
+            Report("find", completed, findSeconds, latencies, "lookup");
             return completed == lookups ? 0 : 2;
         }
         finally
@@ -87,6 +52,65 @@ public static class EmbeddedLoad
                 // best effort: a temp directory
             }
         }
+    }
+
+    /// <summary>Documents and lookups of the untimed warm-up (bench/wire-load/load.mjs uses the same).</summary>
+    private const int WarmupDocuments = 5_000, WarmupLookups = 5_000;
+
+    /// <summary>Inserts documents 0..docs-1 in batches (built outside the timed call, as the JS tool does).</summary>
+    private static async Task<(double Seconds, double[] BatchLatencies)> InsertAsync(Collection photos, BsonDocument template, int docs, int batchSize, CancellationToken cancellationToken)
+    {
+        var batchLatencies = new double[(docs + batchSize - 1) / batchSize];
+        long insertTicks = 0;
+        for (int b = 0, i = 0; i < docs; b++, i += batchSize)
+        {
+            int n = Math.Min(batchSize, docs - i);
+            var batch = new List<BsonDocument>(n);
+            for (int j = 0; j < n; j++) batch.Add(LoadPhoto.Create(template, i + j));
+            long start = Stopwatch.GetTimestamp();
+            await photos.InsertAsync(batch, cancellationToken: cancellationToken);
+            long elapsed = Stopwatch.GetTimestamp() - start;
+            insertTicks += elapsed;
+            batchLatencies[b] = Stopwatch.GetElapsedTime(0, elapsed).TotalMilliseconds;
+        }
+
+        return (Stopwatch.GetElapsedTime(0, insertTicks).TotalSeconds, batchLatencies);
+    }
+
+    /// <summary>
+    /// <paramref name="clients"/> tasks share a counter; each lookup is a find {_id} limit 1, like the driver's findOne.
+    /// Stops early when the time limit expires (the count then says so).
+    /// </summary>
+    private static async Task<(int Completed, double Seconds, double[] Latencies)> FindAsync(Collection photos, int docs, int lookups, int clients, CancellationToken cancellationToken)
+    {
+        var latencies = new double[lookups];
+        int next = -1, completed = 0;
+        var wall = Stopwatch.StartNew();
+        var workers = new Task[clients];
+        for (int c = 0; c < clients; c++)
+        {
+            workers[c] = Task.Run(async () =>
+            {
+                int k;
+                while ((k = Interlocked.Increment(ref next)) < lookups && !cancellationToken.IsCancellationRequested)
+                {
+                    var filter = new BsonDocument("_id", LoadPhoto.IdOf((int)((k * 7919L) % docs)));
+                    long start = Stopwatch.GetTimestamp();
+                    await using (var cursor = await photos.FindAsync(new FindOptions { Filter = filter, Limit = 1 }, cancellationToken: cancellationToken))
+                    {
+                        var found = await cursor.NextBatchAsync(1, cancellationToken: cancellationToken);
+                        if (found.Count != 1) throw new InvalidOperationException($"missing {filter}");
+                    }
+
+                    latencies[k] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                    Interlocked.Increment(ref completed);
+                }
+            });
+        }
+
+        await Task.WhenAll(workers);
+        wall.Stop();
+        return (completed, wall.Elapsed.TotalSeconds, latencies.AsSpan(0, Math.Min(completed, lookups)).ToArray());
     }
 
     private static void Report(string workload, int count, double seconds, double[] latencies, string unit)
