@@ -3,7 +3,7 @@
 # through the embedded C# engine API (`Outpost.Benchmarks embedded-load`), in one run, then the ratio
 # wire docs/s ÷ embedded docs/s per workload. Goal (issue 5): ratio ≥ 0.75, i.e. the wire layer costs < 25%.
 #   bench/wire-vs-embedded.sh [docs=100000] [batch=1000] [lookups=20000] [clients=16]
-# Set NO_BUILD=1 to skip the Release builds. Needs tests/compat/node_modules (`source scripts/test-deps.sh`).
+# Exit status 1 when a ratio misses the goal (or a figure is missing). Set NO_BUILD=1 to skip the Release builds. Needs tests/compat/node_modules (`source scripts/test-deps.sh`).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 docs="${1:-100000}" batch="${2:-1000}" lookups="${3:-20000}" clients="${4:-16}"
