@@ -7,14 +7,21 @@ if (args is ["sizes"])
     var bench = new Outpost.Benchmarks.BsonBenchmarks();
     bench.Setup();
     Console.WriteLine($"PhotoMetadata sample: BSON {bench.Sizes.Bson} bytes, JSON {bench.Sizes.Json} bytes");
-    return;
+    return 0;
 }
 
 // `-- engine [documents] [lookups]` runs the Stopwatch engine-vs-raw-SQLite harness (EngineScaleBenchmarks).
 if (args.Length > 0 && args[0] == "engine")
 {
     await Outpost.Benchmarks.EngineScaleBenchmarks.RunAsync(args);
-    return;
+    return 0;
+}
+
+// `-- embedded-load [docs] [batch] [lookups] [clients] [seconds]`: the embedded half of bench/wire-vs-embedded.sh.
+if (args.Length > 0 && args[0] == "embedded-load")
+{
+    return await Outpost.Benchmarks.Load.EmbeddedLoad.RunAsync(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

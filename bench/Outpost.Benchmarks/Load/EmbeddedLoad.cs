@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using Outpost.Bson;
+using Outpost.Bson.Serialization;
+using Outpost.Engine;
+
+namespace Outpost.Benchmarks.Load;
+
+/// <summary>
+/// The embedded half of bench/wire-vs-embedded.sh: the same work as bench/wire-load/load.mjs, through the C# engine
+/// API on a SQLite file in a temp directory — insert N photo documents in batches, then concurrent find-by-_id from
+/// T tasks. Prints docs/s and latency percentiles, plus one "RESULT" line per workload for the script.
+/// Both run an untimed warm-up first. Bounded by count and by a time limit (the lookups stop early when it expires; the figures then say so).
+/// </summary>
+public static class EmbeddedLoad
+{
+    /// <summary>Runs the load; args: [docs] [batch] [lookups] [clients] [timeLimitSeconds].</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int docs = ArgOr(args, 0, 100_000), batchSize = ArgOr(args, 1, 1_000), lookups = ArgOr(args, 2, 20_000);
+        int clients = ArgOr(args, 3, 16), limitSeconds = ArgOr(args, 4, 600);
+        using var timeLimit = new CancellationTokenSource(TimeSpan.FromSeconds(limitSeconds));
+        var dir = Path.Combine(Path.GetTempPath(), "outpost-embedded-load", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            await using var engine = await OutpostEngine.OpenAsync(Path.Combine(dir, "outpost.db"), timeLimit.Token);
+            var photos = engine.GetDatabase("bench").GetCollection("photos");
+            var template = LoadPhoto.CreateTemplate();
+            Console.WriteLine($"embedded: {docs} docs of {BsonSerializer.Serialize(LoadPhoto.Create(template, 0)).Length} B BSON, batches of {batchSize}; {lookups} lookups from {clients} tasks");
+
+            // Warm-up (not timed), the same as the wire tool's: JIT and SQLite caches reach a steady state first, so
+            // neither side measures its own start-up (the server would otherwise spend a third of its CPU in the JIT).
+            var warmup = engine.GetDatabase("bench").GetCollection("warmup");
+            int warmDocs = Math.Min(docs, WarmupDocuments);
+            await InsertAsync(warmup, template, warmDocs, batchSize, timeLimit.Token);
+            await FindAsync(warmup, warmDocs, Math.Min(lookups, WarmupLookups), clients, timeLimit.Token);
+
+            var (insertSeconds, batchLatencies) = await InsertAsync(photos, template, docs, batchSize, timeLimit.Token);
+            Report("insert", docs, insertSeconds, batchLatencies, "batch");
+            var (completed, findSeconds, latencies) = await FindAsync(photos, docs, lookups, clients, timeLimit.Token);
+            Report("find", completed, findSeconds, latencies, "lookup");
+            ReportDecodeCost(template, Math.Min(docs, batchSize));
+            return completed == lookups ? 0 : 2;
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // best effort: a temp directory
+            }
+        }
+    }
+
+    /// <summary>Documents and lookups of the untimed warm-up (bench/wire-load/load.mjs uses the same).</summary>
+    private const int WarmupDocuments = 5_000, WarmupLookups = 5_000;
+
+    /// <summary>Inserts documents 0..docs-1 in batches (built outside the timed call, as the JS tool does).</summary>
+    private static async Task<(double Seconds, double[] BatchLatencies)> InsertAsync(Collection photos, BsonDocument template, int docs, int batchSize, CancellationToken cancellationToken)
+    {
+        var batchLatencies = new double[(docs + batchSize - 1) / batchSize];
+        long insertTicks = 0;
+        for (int b = 0, i = 0; i < docs; b++, i += batchSize)
+        {
+            int n = Math.Min(batchSize, docs - i);
+            var batch = new List<BsonDocument>(n);
+            for (int j = 0; j < n; j++) batch.Add(LoadPhoto.Create(template, i + j));
+            long start = Stopwatch.GetTimestamp();
+            await photos.InsertAsync(batch, cancellationToken: cancellationToken);
+            long elapsed = Stopwatch.GetTimestamp() - start;
+            insertTicks += elapsed;
+            batchLatencies[b] = Stopwatch.GetElapsedTime(0, elapsed).TotalMilliseconds;
+        }
+
+        return (Stopwatch.GetElapsedTime(0, insertTicks).TotalSeconds, batchLatencies);
+    }
+
+    /// <summary>
+    /// <paramref name="clients"/> tasks share a counter; each lookup is a find {_id} limit 1, like the driver's findOne.
+    /// Stops early when the time limit expires (the count then says so).
+    /// </summary>
+    private static async Task<(int Completed, double Seconds, double[] Latencies)> FindAsync(Collection photos, int docs, int lookups, int clients, CancellationToken cancellationToken)
+    {
+        var latencies = new double[lookups];
+        int next = -1, completed = 0;
+        var wall = Stopwatch.StartNew();
+        var workers = new Task[clients];
+        for (int c = 0; c < clients; c++)
+        {
+            workers[c] = Task.Run(async () =>
+            {
+                int k;
+                while ((k = Interlocked.Increment(ref next)) < lookups && !cancellationToken.IsCancellationRequested)
+                {
+                    var filter = new BsonDocument("_id", LoadPhoto.IdOf((int)((k * 7919L) % docs)));
+                    long start = Stopwatch.GetTimestamp();
+                    await using (var cursor = await photos.FindAsync(new FindOptions { Filter = filter, Limit = 1 }, cancellationToken: cancellationToken))
+                    {
+                        var found = await cursor.NextBatchAsync(1, cancellationToken: cancellationToken);
+                        if (found.Count != 1) throw new InvalidOperationException($"missing {filter}");
+                    }
+
+                    latencies[k] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                    Interlocked.Increment(ref completed);
+                }
+            });
+        }
+
+        await Task.WhenAll(workers);
+        wall.Stop();
+        return (completed, wall.Elapsed.TotalSeconds, latencies.AsSpan(0, Math.Min(completed, lookups)).ToArray());
+    }
+
+    /// <summary>
+    /// Where the insert gap goes: the server decodes every inserted document from the wire into a BsonDocument before
+    /// the engine call the embedded side starts from. Times that decode for one batch (median of 5) for comparison.
+    /// </summary>
+    private static void ReportDecodeCost(BsonDocument template, int batchSize)
+    {
+        var bytes = new byte[batchSize][];
+        for (int i = 0; i < batchSize; i++) bytes[i] = BsonSerializer.Serialize(LoadPhoto.Create(template, i));
+        var runs = new double[5];
+        for (int r = 0; r < runs.Length; r++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < batchSize; i++) _ = BsonSerializer.Deserialize(bytes[i]);
+            runs[r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        Array.Sort(runs);
+        Console.WriteLine($"embedded note: decoding one batch of {batchSize} documents from BSON (the server's extra work per insert batch) takes {runs[2]:F2} ms (median of 5)");
+    }
+
+    private static void Report(string workload, int count, double seconds, double[] latencies, string unit)
+    {
+        Array.Sort(latencies);
+        double rate = count / seconds;
+        Console.WriteLine($"embedded {workload}: {count} docs in {seconds:F2} s = {rate:F0} docs/s; {unit} latency ms p50 {Pct(latencies, 50):F2} p95 {Pct(latencies, 95):F2} p99 {Pct(latencies, 99):F2} max {(latencies.Length == 0 ? 0 : latencies[^1]):F2}");
+        Console.WriteLine(FormattableString.Invariant($"RESULT embedded {workload} {rate:F1}"));
+    }
+
+    private static double Pct(double[] sorted, int p) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100.0 * sorted.Length) - 1)];
+
+    private static int ArgOr(string[] args, int index, int fallback) =>
+        args.Length > index && int.TryParse(args[index], out int v) && v > 0 ? v : fallback;
+}

@@ -1,0 +1,154 @@
+#!/usr/bin/env node
+// Wire-protocol load tool: the Node.js `mongodb` driver against an `outpost serve` it starts itself (Release dll,
+// free loopback ports, temp data dir), then stops. Bounded in count and in time (a watchdog kills the server and exits).
+//   node bench/wire-load/load.mjs [--docs 100000] [--batch 1000] [--lookups 20000] [--clients 16] [--time-limit 600]
+//                                 [--dll path/to/outpost.dll] [--uri-options retryWrites=false&...]
+// Workloads (same as `Outpost.Benchmarks embedded-load`): insertMany of ~1.5 KB photo documents in ordered batches from
+// one client; then find-by-_id (findOne) from N clients, each its own MongoClient with one connection.
+// Both tools run the same untimed warm-up first (5,000 docs, 5,000 lookups in a 'warmup' collection).
+// Prints docs/s and latency percentiles, plus "RESULT wire <workload> <docs/s>" lines for bench/wire-vs-embedded.sh.
+// The driver is resolved from tests/compat/node_modules (install: `source scripts/test-deps.sh`).
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { photo, idOf } from './photo.mjs';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(path.join(repo, 'tests/compat/package.json'));
+const { MongoClient, BSON } = require('mongodb');
+
+const opt = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
+};
+const docs = Number(opt('docs', 100_000));
+const batchSize = Number(opt('batch', 1_000));
+const lookups = Number(opt('lookups', 20_000));
+const clients = Number(opt('clients', 16));
+const timeLimitMs = Number(opt('time-limit', 600)) * 1000;
+const uriOptions = opt('uri-options', ''); // extra URI options for experiments, e.g. retryWrites=false
+const dll = path.resolve(opt('dll', path.join(repo, 'src/Outpost.Server/bin/Release/net10.0/outpost.dll')));
+
+const freePort = () => new Promise((resolve, reject) => {
+  const s = net.createServer();
+  s.on('error', reject);
+  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+});
+
+const pct = (sorted, p) => sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+function report(workload, count, seconds, latencies, unit) {
+  latencies.sort((a, b) => a - b);
+  const rate = count / seconds;
+  console.log(`wire ${workload}: ${count} docs in ${seconds.toFixed(2)} s = ${rate.toFixed(0)} docs/s; ${unit} latency ms ` +
+    `p50 ${pct(latencies, 50).toFixed(2)} p95 ${pct(latencies, 95).toFixed(2)} p99 ${pct(latencies, 99).toFixed(2)} max ${(latencies.at(-1) ?? 0).toFixed(2)}`);
+  console.log(`RESULT wire ${workload} ${rate.toFixed(1)}`);
+}
+
+const WARMUP_DOCUMENTS = 5_000, WARMUP_LOOKUPS = 5_000; // as in Outpost.Benchmarks' EmbeddedLoad
+
+// insertMany of documents 0..count-1 in ordered batches; documents are built outside the timed call.
+async function insertAll(coll, count) {
+  const latencies = [];
+  let ms = 0;
+  for (let i = 0; i < count; i += batchSize) {
+    const batch = [];
+    for (let j = i; j < Math.min(count, i + batchSize); j++) batch.push(photo(j));
+    const start = performance.now();
+    const r = await coll.insertMany(batch, { ordered: true });
+    const took = performance.now() - start;
+    if (r.insertedCount !== batch.length) throw new Error(`inserted ${r.insertedCount} of ${batch.length}`);
+    ms += took;
+    latencies.push(took);
+  }
+  return { seconds: ms / 1000, latencies };
+}
+
+// find-by-_id (findOne) from one collection handle per client; the clients share a counter.
+async function findAll(colls, count, n) {
+  const latencies = new Array(n);
+  let next = 0;
+  const wallStart = performance.now();
+  await Promise.all(colls.map(async (coll) => {
+    for (let k = next++; k < n; k = next++) {
+      const id = idOf(Number((BigInt(k) * 7919n) % BigInt(count)));
+      const start = performance.now();
+      const doc = await coll.findOne({ _id: id });
+      latencies[k] = performance.now() - start;
+      if (!doc) throw new Error(`missing ${id}`);
+    }
+  }));
+  return { seconds: (performance.now() - wallStart) / 1000, latencies };
+}
+
+if (!fs.existsSync(dll)) {
+  console.error(`wire-load: ${dll} not found; build it with: dotnet build src/Outpost.Server -c Release`);
+  process.exit(2);
+}
+
+const port = await freePort();
+let httpPort = await freePort();
+while (httpPort === port) httpPort = await freePort();
+const data = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-wire-load-'));
+const server = spawn('dotnet', [dll, 'serve', '--bind', '127.0.0.1', '--port', String(port), '--http-port', String(httpPort), '--data', data],
+  { stdio: ['ignore', 'pipe', 'pipe'] });
+let serverOutput = '';
+const ready = new Promise((resolve, reject) => {
+  const onData = (chunk) => { serverOutput += chunk; if (/ready/.test(serverOutput)) resolve(); };
+  server.stdout.on('data', onData);
+  server.stderr.on('data', onData);
+  server.on('exit', (code) => reject(new Error(`server exited (${code}) before ready:\n${serverOutput}`)));
+});
+
+const open = [];
+function cleanup() {
+  if (server.exitCode === null) server.kill('SIGKILL');
+  fs.rmSync(data, { recursive: true, force: true });
+}
+// The bound in time: whatever is running, stop the server and exit non-zero.
+const watchdog = setTimeout(() => {
+  console.error(`wire-load: time limit ${timeLimitMs / 1000} s reached; stopping`);
+  cleanup();
+  process.exit(3);
+}, timeLimitMs);
+
+let exitCode = 0;
+try {
+  await Promise.race([ready, new Promise((_, reject) => setTimeout(() => reject(new Error('server not ready in 120 s')), 120_000))]);
+  const uri = `mongodb://127.0.0.1:${port}/?directConnection=true${uriOptions ? `&${uriOptions}` : ''}`;
+  console.log(`wire: ${docs} docs of ${BSON.calculateObjectSize(photo(0))} B BSON, batches of ${batchSize}; ${lookups} lookups from ${clients} clients; ${uri}`);
+
+  const writer = new MongoClient(uri, { maxPoolSize: 1 });
+  open.push(writer);
+  await writer.connect();
+  const readers = [];
+  for (let c = 0; c < clients; c++) {
+    const client = new MongoClient(uri, { maxPoolSize: 1 });
+    open.push(client);
+    await client.connect();
+    await client.db('bench').command({ ping: 1 });
+    readers.push(client.db('bench'));
+  }
+
+  // Warm-up (not timed), the same as the embedded tool's: the server's JIT and SQLite caches reach a steady state
+  // first (a cold server spends about a third of its CPU in the JIT), so neither side measures its own start-up.
+  const warmDocs = Math.min(docs, WARMUP_DOCUMENTS);
+  await insertAll(writer.db('bench').collection('warmup'), warmDocs);
+  await findAll(readers.map((db) => db.collection('warmup')), warmDocs, Math.min(lookups, WARMUP_LOOKUPS));
+
+  const inserted = await insertAll(writer.db('bench').collection('photos'), docs);
+  report('insert', docs, inserted.seconds, inserted.latencies, 'batch');
+  const found = await findAll(readers.map((db) => db.collection('photos')), docs, lookups);
+  report('find', lookups, found.seconds, found.latencies, 'lookup');
+} catch (e) {
+  console.error(`wire-load: ${e.stack ?? e}`);
+  exitCode = 1;
+} finally {
+  await Promise.allSettled(open.map((c) => c.close()));
+  clearTimeout(watchdog);
+  cleanup();
+}
+process.exit(exitCode);

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Wire vs embedded: the same load through the Node.js driver against `outpost serve` (bench/wire-load/load.mjs) and
+# through the embedded C# engine API (`Outpost.Benchmarks embedded-load`), in one run, then the ratio
+# wire docs/s ÷ embedded docs/s per workload. Goal (issue 5): ratio ≥ 0.75, i.e. the wire layer costs < 25%.
+#   bench/wire-vs-embedded.sh [docs=100000] [batch=1000] [lookups=20000] [clients=16]
+# Exit status 1 when a ratio misses the goal (or a figure is missing). Set NO_BUILD=1 to skip the Release builds. Needs tests/compat/node_modules (`source scripts/test-deps.sh`).
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+docs="${1:-100000}" batch="${2:-1000}" lookups="${3:-20000}" clients="${4:-16}"
+limit="${TIME_LIMIT:-600}"  # seconds, per half
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+
+if [ -z "${NO_BUILD:-}" ]; then
+  echo "[wire-vs-embedded] building Release (server, benchmarks)"
+  dotnet build "$repo/src/Outpost.Server" -c Release -nologo -v q > "$out/build.log" 2>&1 || { tail -n 30 "$out/build.log"; exit 1; }
+  dotnet build "$repo/bench/Outpost.Benchmarks" -c Release -nologo -v q > "$out/build.log" 2>&1 || { tail -n 30 "$out/build.log"; exit 1; }
+fi
+
+echo "[wire-vs-embedded] $(date -u +%FT%TZ) docs=$docs batch=$batch lookups=$lookups clients=$clients; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+dotnet "$repo/bench/Outpost.Benchmarks/bin/Release/net10.0/Outpost.Benchmarks.dll" embedded-load "$docs" "$batch" "$lookups" "$clients" "$limit" | tee "$out/embedded.txt"
+node "$repo/bench/wire-load/load.mjs" --docs "$docs" --batch "$batch" --lookups "$lookups" --clients "$clients" --time-limit "$limit" | tee "$out/wire.txt"
+
+echo "[wire-vs-embedded] ratio = wire docs/s / embedded docs/s (goal >= 0.75); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+cat "$out/embedded.txt" "$out/wire.txt" | awk '
+  $1 == "RESULT" { rate[$2 "/" $3] = $4; seen[$3] = 1 }
+  END {
+    missed = 0
+    for (w in seen) {
+      e = rate["embedded/" w]; x = rate["wire/" w]
+      if (e == "" || x == "") { printf "%-7s missing a figure\n", w; missed = 1; continue }
+      r = x / e
+      printf "%-7s wire %10.0f docs/s  embedded %10.0f docs/s  ratio %.2f  %s\n", w, x, e, r, (r >= 0.75 ? "goal met" : "GOAL MISSED")
+      if (r < 0.75) missed = 1
+    }
+    exit missed
+  }'
