@@ -248,7 +248,7 @@ public sealed class AttachmentService
         var reply = new BsonDocument
         {
             { "ok", 1 }, { "id", id }, { "fileId", file["_id"] }, { "length", total }, { "chunkSize", file["chunkSize"] }, { "sha256", metadata["sha256"] },
-            { "offset", offset }, { "data", new BsonBinary(data) },
+            { "offset", offset }, { "data", new BsonBinary(data) }, { "coll", metadata["coll"] }, { "docId", metadata["docId"] },
         };
         if (file.TryGetValue("md5", out var md5)) reply.Add("md5", md5);
         if (file.TryGetValue("filename", out var name)) reply.Add("filename", name);

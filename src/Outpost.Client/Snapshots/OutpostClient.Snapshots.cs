@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+using Outpost.Bson;
+using Outpost.Client.Transport;
+using Outpost.Sync.Protocol;
+using Outpost.Sync.Snapshots;
+using Outpost.Sync.Transport;
+
+namespace Outpost.Client;
+
+public sealed partial class OutpostClient
+{
+    /// <summary>
+    /// Fast first sync: when the local database does not exist yet, asks the server to build the client's subscribed
+    /// data into a ready database file, downloads it in verified ranges and puts it in place, then opens it; the client
+    /// continues incrementally from the file's change-log position. When the database exists, this is
+    /// <see cref="OpenAsync"/>. <paramref name="progress"/> receives the bytes downloaded so far.
+    /// </summary>
+    public static async Task<OutpostClient> OpenWithSnapshotAsync(ClientOptions options, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        await BootstrapFromSnapshotFileAsync(options, progress, cancellationToken).ConfigureAwait(false);
+        return await OpenAsync(options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Downloads a server-built snapshot file to <see cref="ClientOptions.DatabasePath"/> when that file does not exist.
+    /// Returns the file's description, or null when a local database already exists. The file only appears under its
+    /// final name once complete and verified (SHA-256), so a crash mid-download leaves nothing half-made behind.
+    /// </summary>
+    public static async Task<SnapshotFileInfo?> BootstrapFromSnapshotFileAsync(ClientOptions options, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var target = Path.GetFullPath(options.DatabasePath);
+        if (File.Exists(target)) return null;
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var transport = options.Transport ?? (options.ServerUri is { } uri ? new HttpSyncTransport(uri) : throw new ArgumentException("ServerUri or Transport is required"));
+        try
+        {
+            async Task<BsonDocument> CallAsync(string endpoint, BsonDocument body)
+            {
+                var token = options.TokenProvider is null ? null : await options.TokenProvider(cancellationToken).ConfigureAwait(false);
+                var reply = await transport.SendAsync(endpoint, body, token, cancellationToken).ConfigureAwait(false);
+                if (SyncProtocolException.FromBson(reply) is { } error) throw error;
+                return reply;
+            }
+
+            var subs = new BsonArray();
+            foreach (var s in options.Subscriptions) subs.Add(s.ToBson());
+            var info = SnapshotFileInfo.FromBson(await CallAsync(SnapshotFileProtocol.Build, new BsonDocument
+            {
+                { "v", SyncProtocol.Version }, { "clientId", options.ClientId ?? ("dev-" + Guid.NewGuid().ToString("N")) }, { "subs", subs }, { "schemaVersion", options.SchemaVersion },
+            }).ConfigureAwait(false));
+            var part = target + ".snapshot-part";
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var file = new FileStream(part, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+            await using (file.ConfigureAwait(false))
+            {
+                long offset = 0;
+                int failures = 0;
+                while (offset < info.Length)
+                {
+                    BsonDocument reply;
+                    try
+                    {
+                        reply = await CallAsync(SnapshotFileProtocol.Read, new BsonDocument
+                        {
+                            { "v", SyncProtocol.Version }, { "fileId", info.FileId }, { "offset", offset }, { "length", SnapshotFileProtocol.MaxReadBytes },
+                        }).ConfigureAwait(false);
+                    }
+                    catch (SyncTransportException) when (++failures < 8)
+                    {
+                        // A dropped range is asked for again from the same offset (ranges are idempotent).
+                        await Task.Delay(TimeSpan.FromMilliseconds(100 * failures), cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+                    var data = reply["data"].AsBinary.Data;
+                    if (data.Length == 0) throw new SyncTransportException($"snapshot file ended at {offset} of {info.Length}");
+                    sha.AppendData(data.Span);
+                    await file.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+                    offset += data.Length;
+                    progress?.Report(offset);
+                }
+                file.Flush(flushToDisk: true);
+            }
+            var actual = Convert.ToHexStringLower(sha.GetHashAndReset());
+            if (actual != info.Sha256)
+            {
+                File.Delete(part);
+                throw new InvalidDataException($"snapshot file hashes to {actual}, not {info.Sha256}");
+            }
+            File.Move(part, target);
+            return info;
+        }
+        finally
+        {
+            if (options.Transport is null && transport is IDisposable d) d.Dispose();
+        }
+    }
+}
