@@ -202,8 +202,7 @@ public sealed partial class OutpostClient
         if (pending.Count == 0)
         {
             var status = record is not null && record.TryGetValue("status", out var s) && s is BsonString ss ? ss.Value : "synced";
-            if (status is "pending" or "syncing") set.Add("status", StatusName(SyncStatus.Synced));
-            else if (!set.Contains("status")) set.Add("status", status);
+            if (!set.Contains("status")) set.Add("status", status is "pending" or "syncing" ? StatusName(SyncStatus.Synced) : status);
         }
         await UpsertRecordAsync(context, record, collection, id, set, cancellationToken).ConfigureAwait(false);
     }

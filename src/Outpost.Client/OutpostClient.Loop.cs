@@ -32,6 +32,10 @@ public sealed partial class OutpostClient
             catch (OperationCanceledException)
             {
             }
+            catch (Exception e) when (e is SyncTransportException or SyncProtocolException or IOException)
+            {
+                // failures while shutting down do not matter any more
+            }
         }
     }
 
@@ -121,8 +125,9 @@ public sealed partial class OutpostClient
                     if (!_options.Policy.UseLive(_options.Network())) break;
                 }
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is SyncTransportException or SyncProtocolException or IOException or FormatException or InvalidOperationException or System.Net.WebSockets.WebSocketException)
+            catch (Exception e) when (e is SyncTransportException or SyncProtocolException or IOException or FormatException or InvalidOperationException or System.Net.WebSockets.WebSocketException)
             {
+                if (cancellationToken.IsCancellationRequested) return;
                 failures++;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -15,6 +15,7 @@ public static class ServerHost
         builder.WebHost.ConfigureKestrel(k => k.Listen(options.Bind, options.HttpPort));
         var app = builder.Build();
         app.MapGet("/healthz", () => Results.Text("ok"));
+        Outpost.Sync.Server.SyncEndpoints.MapOutpostSync(app);
         await app.StartAsync().ConfigureAwait(false);
         Console.WriteLine($"outpost {OutpostCli.Version} ready: http on {options.Bind}:{options.HttpPort}, storage {options.Storage}");
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();

@@ -14,6 +14,20 @@ public static class SyncEndpoints
     /// <summary>Maximum request body: a push of many operations, but not unbounded.</summary>
     private const int MaxBodyBytes = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// Maps the sync endpoints when a <see cref="SyncService"/> is registered in the app's services (the host stays
+    /// unchanged when sync is not configured). Enables WebSockets for the live endpoint.
+    /// </summary>
+    public static WebApplication MapOutpostSync(this WebApplication app)
+    {
+        if (app.Services.GetService(typeof(SyncService)) is SyncService service)
+        {
+            app.UseWebSockets();
+            app.MapOutpostSync(service);
+        }
+        return app;
+    }
+
     /// <summary>Maps <c>/sync/v1/*</c> to <paramref name="service"/>. The app must call <c>UseWebSockets()</c> for the live endpoint.</summary>
     public static IEndpointRouteBuilder MapOutpostSync(this IEndpointRouteBuilder endpoints, SyncService service)
     {

@@ -73,6 +73,46 @@ public sealed partial class SyncService
         return new PushResponse(request.ClientId, acked, Clock.Now().Value, results);
     }
 
+    /// <summary>
+    /// Stamps every document of the synced collections that was written by another path (wire protocol, REST, bulk
+    /// loads) since sync last wrote it, as a whole-document write of the server. Pushes do this lazily per document;
+    /// running it after a bulk load makes the loaded versions older than every device edit that follows.
+    /// </summary>
+    /// <returns>How many documents were stamped.</returns>
+    public async Task<int> StampForeignWritesAsync(CancellationToken cancellationToken = default)
+    {
+        int stamped = 0;
+        var system = new SyncPrincipal(Options.ServerNode, new Dictionary<string, BsonValue>());
+        foreach (var rule in Options.Rules)
+        {
+            var ids = await FindAllAsync(DataCollection(rule.Collection), [], null, cancellationToken).ConfigureAwait(false);
+            for (int start = 0; start < ids.Count; start += 500)
+            {
+                var chunk = ids.GetRange(start, Math.Min(500, ids.Count - start));
+                for (int attempt = 0; ; attempt++)
+                {
+                    try
+                    {
+                        await using var txn = await _engine.StartTransactionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                        var batch = new PushBatch(this, new OperationContext { Transaction = txn }, system);
+                        int dirty = 0;
+                        foreach (var doc in chunk)
+                            if ((await batch.LoadAsync(rule.Collection, doc["_id"], cancellationToken).ConfigureAwait(false)).Dirty) dirty++;
+                        await batch.WriteAsync(cancellationToken).ConfigureAwait(false);
+                        await txn.CommitAsync(cancellationToken).ConfigureAwait(false);
+                        stamped += dirty;
+                        break;
+                    }
+                    catch (MongoException e) when (e.Code == ErrorCodes.WriteConflict && attempt < 50)
+                    {
+                        await Task.Delay(Random.Shared.Next(1, 5 + attempt * 2), cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+        return stamped;
+    }
+
     /// <summary>The documents one push touches, loaded once, merged in memory, written at the end.</summary>
     private sealed class PushBatch(SyncService service, OperationContext context, SyncPrincipal principal)
     {
@@ -80,7 +120,7 @@ public sealed partial class SyncService
         private readonly Dictionary<string, QueryFilter?> _writeFilters = new(StringComparer.Ordinal);
         private readonly List<(string ClientId, ConflictRecord Conflict)> _review = [];
 
-        private sealed class Loaded(MergeState state, bool dirty)
+        public sealed class Loaded(MergeState state, bool dirty)
         {
             public MergeState State { get; set; } = state;
             public bool Dirty { get; set; } = dirty;
@@ -162,7 +202,7 @@ public sealed partial class SyncService
             return true;
         }
 
-        private async Task<Loaded> LoadAsync(string collection, BsonValue id, CancellationToken cancellationToken)
+        public async Task<Loaded> LoadAsync(string collection, BsonValue id, CancellationToken cancellationToken)
         {
             if (_states.TryGetValue((collection, id), out var loaded)) return loaded;
             var docs = await FindAllAsync(service.DataCollection(collection), new BsonDocument("_id", id), context, cancellationToken, limit: 1).ConfigureAwait(false);
