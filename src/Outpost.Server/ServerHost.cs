@@ -16,6 +16,8 @@ public static class ServerHost
         var app = builder.Build();
         app.MapGet("/healthz", () => Results.Text("ok"));
         Outpost.Sync.Server.SyncEndpoints.MapOutpostSync(app);
+        Outpost.Sync.Attachments.AttachmentEndpoints.MapOutpostSyncAttachments(app);
+        Outpost.Sync.Snapshots.SnapshotFileEndpoints.MapOutpostSyncSnapshotFiles(app);
         await app.StartAsync().ConfigureAwait(false);
         Console.WriteLine($"outpost {OutpostCli.Version} ready: http on {options.Bind}:{options.HttpPort}, storage {options.Storage}");
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();

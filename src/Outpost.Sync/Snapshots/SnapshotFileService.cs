@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
 using Outpost.Bson;
+using Outpost.Bson.Serialization;
 using Outpost.Engine;
 using Outpost.Storage.Sqlite;
 using Outpost.Sync.Protocol;
@@ -22,6 +24,7 @@ public sealed class SnapshotFileService : IAsyncDisposable
     private readonly string _directory;
     private readonly bool _ownsDirectory;
     private readonly ConcurrentDictionary<string, BuiltFile> _files = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _building = new(1, 1);
 
     /// <summary>Creates the service over the sync server's engine and rules.</summary>
     public SnapshotFileService(SyncService sync, SnapshotFileOptions? options = null)
@@ -84,7 +87,41 @@ public sealed class SnapshotFileService : IAsyncDisposable
         if (string.IsNullOrEmpty(clientId) || clientId.Length > 128 || clientId == "server")
             throw SyncProtocolException.BadValue("clientId must be 1..128 characters and not reserved");
         var bound = _sync.BindSubscriptions(principal, subscriptions);
-        RemoveExpired();
+        var key = CacheKey(bound);
+        // One build at a time: clients arriving together wait for the build in progress and then share its file.
+        await _building.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            RemoveExpired();
+            var reuseAfter = DateTime.UtcNow - Options.ReuseFor;
+            foreach (var (_, file) in _files)
+            {
+                if (file.Key == key && file.Created >= reuseAfter)
+                {
+                    lock (file.Subjects) file.Subjects.Add(principal.Subject);
+                    return file.Info;
+                }
+            }
+            var info = await BuildFileAsync(bound, key, principal.Subject, schemaVersion, cancellationToken).ConfigureAwait(false);
+            return info;
+        }
+        finally
+        {
+            _building.Release();
+        }
+    }
+
+    /// <summary>Two principals whose subscriptions bind to the same filters may see exactly the same documents.</summary>
+    private static string CacheKey(List<BoundSubscription> bound)
+    {
+        var array = new BsonArray();
+        foreach (var sub in bound)
+            array.Add(new BsonDocument { { "name", sub.Name }, { "coll", sub.Collection }, { "filter", (BsonValue?)sub.Filter ?? BsonNull.Value } });
+        return Convert.ToHexString(SHA256.HashData(BsonSerializer.Serialize(new BsonDocument("subs", array))));
+    }
+
+    private async Task<SnapshotFileInfo> BuildFileAsync(List<BoundSubscription> bound, string key, string subject, long schemaVersion, CancellationToken cancellationToken)
+    {
         var fileId = Guid.NewGuid().ToString("N");
         var path = Path.Combine(_directory, fileId + ".db");
         var engine = _sync.Engine;
@@ -94,7 +131,7 @@ public sealed class SnapshotFileService : IAsyncDisposable
         {
             // Durability of the file does not matter until it is complete (it is verified by SHA-256 end to end).
             var storage = await SqliteStorageEngine.OpenAsync(path, new SqliteStorageOptions { Synchronous = SqliteSynchronousMode.Normal }, cancellationToken).ConfigureAwait(false);
-            await using (var target = await OutpostEngine.OpenAsync(new EngineOptions { Storage = storage, OwnsStorage = true }, cancellationToken).ConfigureAwait(false))
+            await using (var target = await OutpostEngine.OpenAsync(new EngineOptions { Storage = storage, OwnsStorage = true, ChangeLogMaxEntries = 1 }, cancellationToken).ConfigureAwait(false))
             {
                 var app = target.GetDatabase(_sync.Options.Database);
                 var sync = target.GetDatabase(SnapshotFileProtocol.SyncDatabase);
@@ -114,19 +151,24 @@ public sealed class SnapshotFileService : IAsyncDisposable
                 await txn.AbortAsync(cancellationToken).ConfigureAwait(false);
                 var policies = new BsonArray();
                 foreach (var rule in _sync.Options.Rules) policies.Add(new BsonDocument { { "coll", rule.Collection }, { "policy", SyncCodec.Policy(rule.Policy) } });
+                // clientId is left for the client to fill in: the same file serves every client with the same subscriptions.
                 var state = new BsonDocument
                 {
-                    { "_id", "state" }, { "clientId", clientId }, { "nextSeq", 1L }, { "checkpoint", position },
+                    { "_id", "state" }, { "clientId", BsonNull.Value }, { "nextSeq", 1L }, { "checkpoint", position },
                     { "schemaVersion", schemaVersion }, { "policies", policies }, { "snapshots", snapshots },
                 };
                 await sync.GetCollection(SnapshotFileProtocol.StateCollection).InsertAsync([state], null, null, cancellationToken).ConfigureAwait(false);
                 await sync.GetCollection(SnapshotFileProtocol.OutboxCollection).CreateIndexesAsync(
                     [IndexModel.FromDocument(new BsonDocument { { "key", new BsonDocument { { "c", 1 }, { "i", 1 } } }, { "name", "c_i" } })], null, cancellationToken).ConfigureAwait(false);
+                // The file's own change log only recorded the copying: the client never reads it, so it is not shipped.
+                await target.TrimChangeLogAsync(cancellationToken).ConfigureAwait(false);
             }
-            // Disposing the engine closed the last connection, which checkpoints the WAL into the main file.
+            // Disposing the engine closed the last connection, which checkpointed the WAL into the main file; compacting
+            // drops the pages the trimmed log left free, so clients download only documents and indexes.
+            await CompactAsync(path, cancellationToken).ConfigureAwait(false);
             var (length, sha256) = await HashFileAsync(path, cancellationToken).ConfigureAwait(false);
             var info = new SnapshotFileInfo(fileId, length, sha256, position, documents);
-            _files[fileId] = new BuiltFile(path, principal.Subject, DateTime.UtcNow, info);
+            _files[fileId] = new BuiltFile(path, key, [subject], DateTime.UtcNow, info);
             return info;
         }
         catch
@@ -183,10 +225,28 @@ public sealed class SnapshotFileService : IAsyncDisposable
         recordBatch.Clear();
     }
 
-    /// <summary>Reads a byte range of a built file; only the subject it was built for may read it.</summary>
+    /// <summary>
+    /// The path and length of a built file when <paramref name="bearerToken"/> may read it (for the raw HTTP download,
+    /// which the web server streams from disk with range support); null otherwise.
+    /// </summary>
+    public async Task<(string Path, SnapshotFileInfo Info)?> AuthorizeDownloadAsync(string? bearerToken, string fileId, CancellationToken cancellationToken)
+    {
+        SyncPrincipal principal;
+        try
+        {
+            principal = await _sync.AuthenticateAsync(bearerToken, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SyncProtocolException)
+        {
+            return null;
+        }
+        return _files.TryGetValue(fileId, out var file) && IsAllowed(file, principal.Subject) ? (file.Path, file.Info) : null;
+    }
+
+    /// <summary>Reads a byte range of a built file; only the subjects it was handed to may read it.</summary>
     public async Task<byte[]> ReadAsync(SyncPrincipal principal, string fileId, long offset, int length, CancellationToken cancellationToken)
     {
-        if (!_files.TryGetValue(fileId, out var file) || file.Subject != principal.Subject)
+        if (!_files.TryGetValue(fileId, out var file) || !IsAllowed(file, principal.Subject))
             throw new SyncProtocolException(404, ErrorCodes.NoSuchKey, "NoSuchKey", $"no snapshot file '{fileId}' (expired? build again)");
         if (offset < 0 || offset > file.Info.Length) throw SyncProtocolException.BadValue($"offset must be 0..{file.Info.Length}");
         int count = (int)Math.Min(length, file.Info.Length - offset);
@@ -198,6 +258,28 @@ public sealed class SnapshotFileService : IAsyncDisposable
             await stream.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         return buffer;
+    }
+
+    private static async Task CompactAsync(string path, CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                // Rollback-journal mode for the rewrite (in WAL mode VACUUM would write everything twice); the SDK
+                // switches the file back to WAL when it opens it.
+                command.CommandText = "PRAGMA journal_mode = DELETE; VACUUM;";
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static bool IsAllowed(BuiltFile file, string subject)
+    {
+        lock (file.Subjects) return file.Subjects.Contains(subject);
     }
 
     private static async Task<(long Length, string Sha256)> HashFileAsync(string path, CancellationToken cancellationToken)
@@ -239,6 +321,7 @@ public sealed class SnapshotFileService : IAsyncDisposable
     {
         foreach (var (_, file) in _files) DeleteQuietly(file.Path);
         _files.Clear();
+        _building.Dispose();
         if (_ownsDirectory)
         {
             try
@@ -252,5 +335,6 @@ public sealed class SnapshotFileService : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private sealed record BuiltFile(string Path, string Subject, DateTime Created, SnapshotFileInfo Info);
+    /// <summary>A built file, its cache key, and the subjects it was handed to (only they may read it).</summary>
+    private sealed record BuiltFile(string Path, string Key, HashSet<string> Subjects, DateTime Created, SnapshotFileInfo Info);
 }
