@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Outpost.Bson;
 using Outpost.Client;
 using Outpost.Client.Attachments;
+using Outpost.Client.Policies;
 using Outpost.Engine;
 using Outpost.Sync.Attachments;
 using Outpost.Sync.Protocol;
@@ -133,7 +134,7 @@ public sealed class AttachmentUploadTests
         await writer.Collection("photos").InsertOneAsync(new BsonDocument { { "_id", "p2" }, { "dept", "PAINT" } }, cancellationToken: Ct);
         await writer.SyncNowAsync(cancellationToken: Ct);
         var info = await writer.Attachments.AddAsync("photos", "p2", new MemoryStream(content), "p2.jpg", "image/jpeg", md5, cancellationToken: Ct);
-        await new AttachmentUploadLane(Client.Policies.SyncPriority.LargeBinaries).RunAsync(writer, Ct);
+        await new AttachmentUploadLane(SyncPriority.LargeBinaries).RunAsync(writer, Ct);
         Assert.Equal(AttachmentState.Uploaded, (await writer.Attachments.GetAsync(info.Id, cancellationToken: Ct))!.State);
 
         // The GridFS layout, as a driver's GridFSBucket expects it.

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Outpost.Bson;
 using Outpost.Client;
 using Outpost.Client.Attachments;
+using Outpost.Client.Policies;
 using Outpost.Sync.Attachments;
 using Outpost.Sync.Protocol;
 using Outpost.Sync.Server;
@@ -51,7 +52,7 @@ public sealed class AttachmentsOverHttpTests
         await a.Collection("photos").InsertOneAsync(new BsonDocument { { "_id", "h3" }, { "dept", "PAINT" } }, Ct);
         var info = await a.Attachments.AddAsync("photos", "h3", new MemoryStream(content), "h3.jpg", cancellationToken: Ct);
         await a.SyncNowAsync(Ct);
-        await new AttachmentUploadLane(Client.Policies.SyncPriority.LargeBinaries).RunAsync(a, Ct);
+        await new AttachmentUploadLane(SyncPriority.LargeBinaries).RunAsync(a, Ct);
         Assert.Equal(AttachmentState.Uploaded, (await a.Attachments.GetAsync(info.Id, Ct))!.State);
 
         // A second device with the same subscriptions gets the same file (no second build) and pulls what came after.
