@@ -146,6 +146,12 @@ public sealed partial class OutpostClient
         // Within one batch only the last change of a document matters.
         var last = new Dictionary<(string, BsonValue), SyncChange>(new IdComparer());
         foreach (var change in changes) last[(change.Collection, change.Id)] = change;
+        if (last.Count == 0) return;
+        if (await SyncDb.GetCollection("outbox").CountAsync(null, context, cancellationToken).ConfigureAwait(false) == 0)
+        {
+            await ApplyWithoutPendingAsync(context, last.Values, touched, cancellationToken).ConfigureAwait(false);
+            return;
+        }
         foreach (var change in last.Values)
         {
             var docs = SyncDb.GetCollection("docs");
@@ -166,6 +172,63 @@ public sealed partial class OutpostClient
             if (!touched.TryGetValue(change.Collection, out var ids)) touched[change.Collection] = ids = [];
             ids.Add(change.Id);
         }
+    }
+
+    /// <summary>
+    /// The common case (initial sync, a quiet device): nothing is pending, so every view is the server copy. Records are
+    /// read with one query and views and records written with one batched call each — no per-document round trips.
+    /// </summary>
+    private async Task ApplyWithoutPendingAsync(OperationContext context, IEnumerable<SyncChange> changes, Dictionary<string, List<BsonValue>> touched, CancellationToken cancellationToken)
+    {
+        var docs = SyncDb.GetCollection("docs");
+        var keys = new BsonArray();
+        foreach (var change in changes) keys.Add(Key(change.Collection, change.Id));
+        var statuses = new Dictionary<BsonValue, string>(BsonComparer.Instance);
+        foreach (var record in await FindAsync(docs, new BsonDocument("_id", new BsonDocument("$in", keys)), context, cancellationToken).ConfigureAwait(false))
+        {
+            if (record.TryGetValue("status", out var s) && s is BsonString ss && ss.Value is "failed" or "conflicted") statuses[record["_id"]] = ss.Value;
+        }
+        var upserts = new Dictionary<string, List<UpdateStatement>>(StringComparer.Ordinal);
+        var deletes = new Dictionary<string, List<DeleteStatement>>(StringComparer.Ordinal);
+        var records = new List<UpdateStatement>();
+        foreach (var change in changes)
+        {
+            var key = Key(change.Collection, change.Id);
+            bool removed = change.Removed || change.Document is null;
+            if (removed)
+            {
+                if (!deletes.TryGetValue(change.Collection, out var list)) deletes[change.Collection] = list = [];
+                list.Add(new DeleteStatement { Filter = new BsonDocument("_id", change.Id), Limit = 1 });
+            }
+            else
+            {
+                if (!upserts.TryGetValue(change.Collection, out var list)) upserts[change.Collection] = list = [];
+                list.Add(new UpdateStatement { Filter = new BsonDocument("_id", change.Id), Update = change.Document!, Upsert = true });
+                ObserveStamps(change.Metadata);
+            }
+            records.Add(new UpdateStatement
+            {
+                Filter = new BsonDocument("_id", key),
+                Update = new BsonDocument
+                {
+                    { "_id", key }, { "base", removed ? BsonNull.Value : change.Document! }, { "bmeta", removed ? BsonNull.Value : (BsonValue?)change.Metadata ?? BsonNull.Value },
+                    { "lmeta", BsonNull.Value }, { "status", statuses.TryGetValue(key, out var st) ? st : StatusName(SyncStatus.Synced) },
+                },
+                Upsert = true,
+            });
+            if (!touched.TryGetValue(change.Collection, out var ids)) touched[change.Collection] = ids = [];
+            ids.Add(change.Id);
+        }
+        foreach (var (collection, list) in upserts)
+            ThrowOnErrors(await AppDatabase.GetCollection(collection).UpdateAsync(list, null, context, cancellationToken).ConfigureAwait(false));
+        foreach (var (collection, list) in deletes)
+            ThrowOnErrors(await AppDatabase.GetCollection(collection).DeleteAsync(list, null, context, cancellationToken).ConfigureAwait(false));
+        ThrowOnErrors(await docs.UpdateAsync(records, null, context, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static void ThrowOnErrors(WriteResult result)
+    {
+        if (result.HasErrors) throw new MongoException(result.WriteErrors[0].Code, result.WriteErrors[0].Message);
     }
 
     /// <summary>Recomputes the local view from a server copy and the pending operations, and writes record fields in <paramref name="set"/>.</summary>

@@ -208,10 +208,14 @@ public sealed partial class OutpostClient
             await outbox.DeleteAsync([new DeleteStatement { Filter = new BsonDocument("_id", new BsonDocument("$lte", reply.Acked)) }], null, context, cancellationToken).ConfigureAwait(false);
             var conflicts = new List<BsonDocument>();
             var statuses = new Dictionary<(string, BsonValue), SyncStatus>(new IdComparer());
+            // Acknowledged writes that did not change the server's document (lost their merge, or applied in an earlier
+            // push whose reply was lost) bring no new version through the log: the view is rebased on the server copy now.
+            var rebase = new HashSet<(string, BsonValue)>(new IdComparer());
             foreach (var result in reply.Results)
             {
                 if (!bySequence.TryGetValue(result.Sequence, out var entry)) continue; // duplicate of an op acknowledged before
                 var key = (entry["c"].AsString, entry["i"]);
+                if (!result.Changed) rebase.Add(key);
                 foreach (var c in result.Conflicts)
                 {
                     conflicts.Add(new BsonDocument { { "_id", ObjectId.GenerateNewId() }, { "at", DateTime.UtcNow }, { "c", key.Item1 }, { "i", key.Item2 }, { "conflict", SyncCodec.Conflict(c) }, { "resolved", !c.NeedsReview } });
@@ -239,6 +243,13 @@ public sealed partial class OutpostClient
                     var serverDoc = record is not null && record.TryGetValue("base", out var b) && b is BsonDocument bd ? bd : null;
                     var serverMeta = record is not null && record.TryGetValue("bmeta", out var m) && m is BsonDocument md ? md : null;
                     await RebaseAsync(context, record, collection, id, serverDoc, serverMeta, new BsonDocument("status", StatusName(SyncStatus.Failed)), cancellationToken).ConfigureAwait(false);
+                    touched.Add((collection, id));
+                }
+                else if (rebase.Contains((collection, id)) && !stillPending)
+                {
+                    var serverDoc = record is not null && record.TryGetValue("base", out var b) && b is BsonDocument bd ? bd : null;
+                    var serverMeta = record is not null && record.TryGetValue("bmeta", out var m) && m is BsonDocument md ? md : null;
+                    await RebaseAsync(context, record, collection, id, serverDoc, serverMeta, new BsonDocument("status", StatusName(status)), cancellationToken).ConfigureAwait(false);
                     touched.Add((collection, id));
                 }
                 else if (status == SyncStatus.Conflicted || !stillPending)

@@ -24,6 +24,8 @@ public static class SyncEndpoints
         {
             app.UseWebSockets();
             app.MapOutpostSync(service);
+            var lifetime = app.Lifetime;
+            lifetime.ApplicationStarted.Register(() => _ = Task.Run(() => service.RunForeignWriteStamperAsync(lifetime.ApplicationStopping)));
         }
         return app;
     }

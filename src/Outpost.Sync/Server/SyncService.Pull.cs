@@ -93,7 +93,7 @@ public sealed partial class SyncService
             position = await _engine.Storage.GetLastLogPositionAsync(cancellationToken).ConfigureAwait(false);
         }
         if (!sub.CanMatch) return new SnapshotResponse([], null, position, first ? 0 : null);
-        var filter = after is null ? sub.Filter! : new BsonDocument("$and", new BsonArray { sub.Filter!, new BsonDocument("_id", new BsonDocument("$gt", after)) });
+        var filter = after is null ? sub.Filter! : new BsonDocument("$and", new BsonArray { sub.Filter!, After(after) });
         long? total = null;
         if (first)
         {
@@ -116,6 +116,42 @@ public sealed partial class SyncService
         }
         BsonDocument? next = docs.Count < request.Limit ? null : new BsonDocument { { "position", position }, { "after", docs[^1]["_id"] } };
         return new SnapshotResponse(changes, next, position, total);
+    }
+
+    /// <summary>
+    /// _ids after <paramref name="after"/> in sort order. <c>$gt</c> alone stays within one type bracket, so ids of the
+    /// brackets that sort later (numbers &lt; strings &lt; documents &lt; binary &lt; ObjectId &lt; bool &lt; date &lt; timestamp) are added.
+    /// </summary>
+    private static BsonDocument After(BsonValue after)
+    {
+        string[][] brackets =
+        [
+            ["minKey"], ["null"], ["double", "int", "long", "decimal"], ["symbol", "string"], ["object"], ["binData"],
+            ["objectId"], ["bool"], ["date"], ["timestamp"], ["maxKey"],
+        ];
+        string alias = after.Type switch
+        {
+            BsonType.MinKey => "minKey",
+            BsonType.Null => "null",
+            BsonType.Double or BsonType.Int32 or BsonType.Int64 or BsonType.Decimal128 => "double",
+            BsonType.Symbol or BsonType.String => "string",
+            BsonType.Document => "object",
+            BsonType.Binary => "binData",
+            BsonType.ObjectId => "objectId",
+            BsonType.Boolean => "bool",
+            BsonType.DateTime => "date",
+            BsonType.Timestamp => "timestamp",
+            _ => "maxKey",
+        };
+        var later = new BsonArray();
+        bool found = false;
+        foreach (var bracket in brackets)
+        {
+            if (found) foreach (var t in bracket) later.Add(t);
+            else if (bracket.Contains(alias)) found = true;
+        }
+        var gt = new BsonDocument("_id", new BsonDocument("$gt", after));
+        return later.Count == 0 ? gt : new BsonDocument("$or", new BsonArray { gt, new BsonDocument("_id", new BsonDocument("$type", later)) });
     }
 
     /// <summary>

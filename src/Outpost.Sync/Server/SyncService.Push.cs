@@ -34,7 +34,7 @@ public sealed partial class SyncService
 
     private async Task<PushResponse> PushOnceAsync(SyncPrincipal principal, PushRequest request, CancellationToken cancellationToken)
     {
-        await using var txn = await _engine.StartTransactionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using var txn = await _engine.StartTransactionAsync(SyncTransaction, cancellationToken).ConfigureAwait(false);
         var context = new OperationContext { Transaction = txn };
         var clients = DataCollection(Options.ClientsCollection);
         var record = (await FindAllAsync(clients, new BsonDocument("_id", request.ClientId), context, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
@@ -48,7 +48,7 @@ public sealed partial class SyncService
         {
             if (op.Sequence <= acked)
             {
-                results.Add(new OperationResult(op.Sequence, OperationStatus.Duplicate, null, []));
+                results.Add(new OperationResult(op.Sequence, OperationStatus.Duplicate, null, [], Changed: false));
                 continue;
             }
             if (op.Sequence != acked + 1) break; // a gap: the client resends from acked + 1
@@ -93,7 +93,7 @@ public sealed partial class SyncService
                 {
                     try
                     {
-                        await using var txn = await _engine.StartTransactionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                        await using var txn = await _engine.StartTransactionAsync(SyncTransaction, cancellationToken).ConfigureAwait(false);
                         var batch = new PushBatch(this, new OperationContext { Transaction = txn }, system);
                         int dirty = 0;
                         foreach (var doc in chunk)
@@ -165,10 +165,10 @@ public sealed partial class SyncService
             }
             foreach (var c in outcome.Conflicts)
                 if (c.NeedsReview) _review.Add((op.ClientId, c));
-            return new OperationResult(op.Sequence, OperationStatus.Applied, null, outcome.Conflicts);
+            return new OperationResult(op.Sequence, OperationStatus.Applied, null, outcome.Conflicts, outcome.Changed);
         }
 
-        private static OperationResult Reject(DocumentOperation op, string reason) => new(op.Sequence, OperationStatus.Rejected, reason, []);
+        private static OperationResult Reject(DocumentOperation op, string reason) => new(op.Sequence, OperationStatus.Rejected, reason, [], Changed: false);
 
         private QueryFilter? WriteFilter(CollectionSyncRule rule)
         {

@@ -56,6 +56,8 @@ public sealed class OfflineClientTests : IAsyncLifetime
     public async Task Initial_sync_reports_progress_page_by_page()
     {
         var docs = Enumerable.Range(0, 7).Select(i => new BsonDocument { { "_id", i }, { "departmentId", "PAINT" } }).ToList();
+        docs[5] = new BsonDocument { { "_id", "five" }, { "departmentId", "PAINT" } };   // pages cross _id types
+        docs[6] = new BsonDocument { { "_id", ObjectId.GenerateNewId() }, { "departmentId", "PAINT" } };
         docs.Add(new BsonDocument { { "_id", 100 }, { "departmentId", "QA" } });
         await _server.Photos.InsertAsync(docs, cancellationToken: Ct);
         await using var device = await OutpostClient.OpenAsync(Options(new NetworkSimulator(_server.Service, 3)), Ct);

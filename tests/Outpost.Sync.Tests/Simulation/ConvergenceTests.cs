@@ -38,7 +38,7 @@ public sealed class ConvergenceTests(ITestOutputHelper output)
         output.WriteLine($"seed {seed} (rerun with OUTPOST_SYNC_SEED={seed})");
         try
         {
-            await RunAsync(seed, rounds: 25);
+            await RunAsync(seed, rounds: 40);
         }
         catch (Exception e)
         {
@@ -200,7 +200,7 @@ public sealed class ConvergenceTests(ITestOutputHelper output)
                 }
                 else
                 {
-                    var note = $"{device.Name}/note{_serial++}";
+                    var note = $"<{device.Name}/note{_serial++}>";
                     if (await photos.UpdateAsync(new BsonDocument("_id", counterDoc), new BsonDocument("$push", new BsonDocument("notes", note))) == 1)
                         device.Notes.Add((counterDoc, note));
                 }
