@@ -23,5 +23,12 @@ if (args.Length > 0 && args[0] == "embedded-load")
     return await Outpost.Benchmarks.Load.EmbeddedLoad.RunAsync(args[1..]);
 }
 
+// `-- sync [documents] [edits] [samples]` runs the end-to-end sync harness (Sync/SyncBenchmark.cs).
+if (args is ["sync", ..])
+{
+    await Outpost.Benchmarks.Sync.SyncBenchmark.RunAsync(args);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -7,7 +7,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Outpost.Engine;
 using Outpost.Storage.Postgres;
+using Outpost.Sync.Attachments;
 using Outpost.Sync.Rules;
+using Outpost.Sync.Snapshots;
 using Outpost.Sync.Server;
 using Outpost.Wire.Auth;
 using Outpost.Wire.Commands;
@@ -111,6 +113,10 @@ public static class ServerHost
             await sync.InitializeAsync().ConfigureAwait(false);
             app.UseWebSockets();
             app.MapOutpostSync(sync);
+            var attachments = new AttachmentService(sync);
+            await attachments.InitializeAsync().ConfigureAwait(false);
+            app.MapOutpostSyncAttachments(attachments);
+            app.MapOutpostSyncSnapshotFiles(new SnapshotFileService(sync));
             app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(() => sync.RunForeignWriteStamperAsync(app.Lifetime.ApplicationStopping)));
         }
         await app.StartAsync().ConfigureAwait(false);
