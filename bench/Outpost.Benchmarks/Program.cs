@@ -27,7 +27,7 @@ if (args.Length > 0 && args[0] == "embedded-load")
 if (args is ["sync", ..])
 {
     await Outpost.Benchmarks.Sync.SyncBenchmark.RunAsync(args);
-    return;
+    return 0;
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
