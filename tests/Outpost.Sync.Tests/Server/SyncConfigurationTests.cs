@@ -42,4 +42,16 @@ public class SyncConfigurationTests
         var e = Assert.Throws<FormatException>(() => SyncConfiguration.FromDocument(BsonDocument.Parse(json)));
         Assert.StartsWith("sync config:", e.Message);
     }
+
+    [Fact]
+    public void The_example_in_docs_loads()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Outpost.sln"))) dir = dir.Parent;
+        var config = SyncConfiguration.Load(Path.Combine(dir!.FullName, "docs", "sync-config.example.json"));
+        Assert.Equal("plant", config.Options.Database);
+        Assert.Equal(2, config.Options.Rules.Count);
+        Assert.True(config.Options.Rules[1].ReadOnly);
+        Assert.Equal(MergeStrategy.KeepBoth, config.Options.Rules[0].Policy.Resolve("qaDecision").Policy.Strategy);
+    }
 }
