@@ -80,6 +80,16 @@ internal sealed class CatalogManager
         return false;
     }
 
+    /// <summary>
+    /// Reloads the cached catalog if another process changed it. Reads call this only when they miss a collection
+    /// (one storage round trip), so a node serves collections another node created after it loaded its catalog.
+    /// </summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        await using var tx = await _storage.BeginAsync(StorageTransactionMode.ReadOnly, cancellationToken).ConfigureAwait(false);
+        await EnsureCurrentAsync(tx, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Records a catalog change in <paramref name="tx"/> (see <see cref="StorageLayout.CatalogVersionKey"/>).</summary>
     public static async Task<long> BumpVersionAsync(IStorageTransaction tx, CancellationToken cancellationToken)
     {

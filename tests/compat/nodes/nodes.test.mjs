@@ -58,6 +58,20 @@ test('concurrent inserts of one unique key through two nodes: exactly one succee
   assert.deepEqual(fromB, fromA);
 });
 
+test('a collection and index created through node A serve reads on node B before B writes anything', { skip }, async () => {
+  const a = (await connect(nodeA)).db('nodes').collection('created_on_a');
+  const b = (await connect(nodeB)).db('nodes').collection('created_on_a');
+  await a.insertMany([{ _id: 1, k: 'x' }, { _id: 2, k: 'y' }, { _id: 3, k: 'x' }]);
+  assert.deepEqual((await b.find({ k: 'x' }, { sort: { _id: 1 } }).toArray()).map((d) => d._id), [1, 3]);
+  assert.equal(await b.countDocuments({}), 3);
+  assert.deepEqual(await b.aggregate([{ $group: { _id: '$k', n: { $sum: 1 } } }, { $sort: { _id: 1 } }]).toArray(), [{ _id: 'x', n: 2 }, { _id: 'y', n: 1 }]);
+  assert.deepEqual((await b.distinct('k')).sort(), ['x', 'y']);
+  // An index created on A is maintained by writes through B (B reloads the catalog), so A's index-backed reads see them.
+  await a.createIndex({ k: 1 });
+  await b.insertOne({ _id: 4, k: 'x' });
+  assert.deepEqual((await a.find({ k: 'x' }, { hint: { k: 1 } }).toArray()).map((d) => d._id).sort(), [1, 3, 4]);
+});
+
 /** Reads `count` events from a change stream, failing after `ms`. */
 async function take(stream, count, ms = 60_000) {
   const events = [];
