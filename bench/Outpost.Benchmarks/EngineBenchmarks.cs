@@ -3,15 +3,19 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using Outpost.Bson;
 using Outpost.Bson.Serialization;
 using Outpost.Engine;
+using Outpost.Storage.Postgres;
 
 namespace Outpost.Benchmarks;
 
 /// <summary>
-/// The engine on SQLite beside a raw-SQLite baseline measured in the same run: the same BSON blobs inserted into
-/// and read from a plain (id BLOB PRIMARY KEY, doc BLOB) table with Microsoft.Data.Sqlite.
+/// The engine on SQLite and on PostgreSQL side by side (the <see cref="Backend"/> parameter; PostgreSQL runs when
+/// OUTPOST_TEST_POSTGRES names a server — each iteration gets a fresh database), beside a raw-SQLite baseline measured
+/// in the same run: the same BSON blobs inserted into and read from a plain (id BLOB PRIMARY KEY, doc BLOB) table
+/// with Microsoft.Data.Sqlite. The raw baselines do not depend on the backend; they run once per backend value.
 /// </summary>
 [Config(typeof(EngineBenchmarks.ShortInProcess))]
 [MemoryDiagnoser]
@@ -32,6 +36,22 @@ public class EngineBenchmarks
     private OutpostEngine? _engine;
     private Collection? _collection;
     private SqliteConnection? _raw;
+    private string? _pgDatabase;
+
+    /// <summary>Npgsql connection string of the PostgreSQL server to benchmark against (as the engine tests use).</summary>
+    public const string PostgresEnvironmentVariable = "OUTPOST_TEST_POSTGRES";
+
+    /// <summary>"sqlite" always; "postgres" when <see cref="PostgresEnvironmentVariable"/> is set.</summary>
+    public static IEnumerable<string> Backends()
+    {
+        yield return "sqlite";
+        if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(PostgresEnvironmentVariable)))
+            yield return "postgres";
+    }
+
+    /// <summary>The storage backend under the engine.</summary>
+    [ParamsSource(nameof(Backends))]
+    public string Backend { get; set; } = "sqlite";
 
     [GlobalSetup]
     public void Setup()
@@ -55,7 +75,7 @@ public class EngineBenchmarks
     public void OpenEmptyStores() => OpenStores();
 
     /// <summary>Lookups and queries run on stores already holding the 10,000 documents (loading is not measured).</summary>
-    [IterationSetup(Targets = [nameof(Engine_id_lookups), nameof(Raw_sqlite_pk_lookups), nameof(Engine_indexed_range_query)])]
+    [IterationSetup(Targets = [nameof(Engine_id_lookups), nameof(Raw_sqlite_pk_lookups), nameof(Engine_indexed_range_query), nameof(Engine_dashboard_aggregation)])]
     public void OpenLoadedStores()
     {
         OpenStores();
@@ -67,7 +87,7 @@ public class EngineBenchmarks
     {
         _dir = Path.Combine(Path.GetTempPath(), "outpost-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_dir);
-        _engine = OutpostEngine.OpenAsync(Path.Combine(_dir, "engine.db")).GetAwaiter().GetResult();
+        _engine = OpenEngineAsync().GetAwaiter().GetResult();
         _collection = _engine.GetDatabase("shopfloor").GetCollection("photos");
         _collection.CreateIndexesAsync([
             new IndexModel { Keys = new BsonDocument("stationId", 1).Add("capturedAt", -1) },
@@ -90,6 +110,12 @@ public class EngineBenchmarks
         _engine!.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _raw!.Dispose();
         SqliteConnection.ClearAllPools();
+        if (_pgDatabase is not null)
+        {
+            RunPostgresAdmin($"DROP DATABASE IF EXISTS {_pgDatabase} WITH (FORCE)");
+            _pgDatabase = null;
+        }
+
         try
         {
             Directory.Delete(_dir, recursive: true);
@@ -172,6 +198,47 @@ public class EngineBenchmarks
             await using var cursor = await _collection!.FindAsync(new FindOptions { Filter = filter, Sort = new BsonDocument("capturedAt", -1), Limit = 50 });
             await cursor.ToListAsync();
         }
+    }
+
+    /// <summary>
+    /// A dashboard: per-station photo count, average and worst quality over a recent window, sorted — one aggregate
+    /// over the 10,000 documents (no index leads with capturedAt, so it scans the collection).
+    /// </summary>
+    [Benchmark]
+    public async Task Engine_dashboard_aggregation()
+    {
+        var pipeline = new BsonArray
+        {
+            new BsonDocument("$match", new BsonDocument("capturedAt", new BsonDocument("$gte", new DateTime(2024, 1, 3, 0, 0, 0, DateTimeKind.Utc)))),
+            new BsonDocument("$group", new BsonDocument("_id", "$stationId")
+                .Add("photos", new BsonDocument("$sum", 1))
+                .Add("avgQuality", new BsonDocument("$avg", "$qualityScore"))
+                .Add("worst", new BsonDocument("$min", "$qualityScore"))),
+            new BsonDocument("$sort", new BsonDocument("avgQuality", -1)),
+        };
+        await using var cursor = await _collection!.AggregateAsync(pipeline);
+        var rows = await cursor.ToListAsync();
+        if (rows.Count != 40) throw new InvalidOperationException($"expected 40 stations, got {rows.Count}");
+    }
+
+    private async Task<OutpostEngine> OpenEngineAsync()
+    {
+        if (Backend == "sqlite")
+            return await OutpostEngine.OpenAsync(Path.Combine(_dir, "engine.db"));
+        _pgDatabase = "outpost_bench_" + Guid.NewGuid().ToString("N");
+        RunPostgresAdmin($"CREATE DATABASE {_pgDatabase}");
+        var connection = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable(PostgresEnvironmentVariable)) { Database = _pgDatabase };
+        var storage = await PostgresStorageEngine.OpenAsync(connection.ConnectionString);
+        return await OutpostEngine.OpenAsync(new EngineOptions { Storage = storage, OwnsStorage = true });
+    }
+
+    private static void RunPostgresAdmin(string sql)
+    {
+        var admin = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable(PostgresEnvironmentVariable)) { Database = "postgres", Pooling = false };
+        using var connection = new NpgsqlConnection(admin.ConnectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        command.ExecuteNonQuery();
     }
 
     private async Task LoadEngineAsync()

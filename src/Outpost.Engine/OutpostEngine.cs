@@ -214,9 +214,15 @@ public sealed partial class OutpostEngine : IAsyncDisposable
             await Catalog.Gate.EnterSharedAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                await using var tx = await Storage.BeginAsync(StorageTransactionMode.ReadWrite, cancellationToken).ConfigureAwait(false);
-                var result = await work(tx).ConfigureAwait(false);
-                OnCommitted(await tx.CommitAsync(cancellationToken).ConfigureAwait(false));
+                T result;
+                await using (var tx = await Storage.BeginAsync(StorageTransactionMode.ReadWrite, cancellationToken).ConfigureAwait(false))
+                {
+                    // Another node may have changed the catalog (new index, new collection) since we cached it.
+                    if (!await Catalog.EnsureCurrentAsync(tx, cancellationToken).ConfigureAwait(false)) continue;
+                    result = await work(tx).ConfigureAwait(false);
+                    OnCommitted(await tx.CommitAsync(cancellationToken).ConfigureAwait(false));
+                }
+
                 return result;
             }
             catch (StorageWriteConflictException) when (attempt < Options.WriteConflictRetries)

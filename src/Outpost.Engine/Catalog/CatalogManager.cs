@@ -17,6 +17,8 @@ internal sealed class CatalogManager
     private readonly IStorageEngine _storage;
     private readonly IKeyEncoder _encoder;
     private readonly SemaphoreSlim _ddl = new(1, 1);
+    private readonly SemaphoreSlim _reload = new(1, 1);
+    private long _version;
     private ImmutableDictionary<string, CollectionState> _collections = ImmutableDictionary<string, CollectionState>.Empty.WithComparers(StringComparer.Ordinal);
 
     public CatalogManager(IStorageEngine storage, IKeyEncoder encoder)
@@ -38,6 +40,7 @@ internal sealed class CatalogManager
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
         await using var tx = await _storage.BeginAsync(StorageTransactionMode.ReadOnly, cancellationToken).ConfigureAwait(false);
+        var version = await ReadVersionAsync(tx, cancellationToken).ConfigureAwait(false);
         var multikey = new HashSet<long>();
         await foreach (var entry in tx.ScanAsync(StorageLayout.MetaTree, KeyRange.Prefix(StorageLayout.MultikeyPrefix), false, cancellationToken).ConfigureAwait(false))
             multikey.Add(StorageLayout.ReadInt64(entry.Key.AsSpan(2)));
@@ -49,6 +52,56 @@ internal sealed class CatalogManager
         }
 
         Volatile.Write(ref _collections, builder.ToImmutable());
+        Interlocked.Exchange(ref _version, version);
+    }
+
+    /// <summary>
+    /// Makes sure the cached catalog is the one <paramref name="tx"/>'s snapshot sees. Another process sharing the
+    /// store (a second server node on the same PostgreSQL) may have created a collection or index since this cache was
+    /// loaded; writing with the old catalog would skip that index's entries (and its unique constraint). Returns false
+    /// after reloading the cache, when the caller must restart its transaction so it runs on the new catalog.
+    /// One point read per write transaction; the reload itself only happens after a catalog change.
+    /// </summary>
+    public async Task<bool> EnsureCurrentAsync(IStorageTransaction tx, CancellationToken cancellationToken)
+    {
+        var seen = await ReadVersionAsync(tx, cancellationToken).ConfigureAwait(false);
+        if (seen == Interlocked.Read(ref _version)) return true;
+        await _reload.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Another writer may have reloaded while we waited.
+            if (seen != Interlocked.Read(ref _version)) await LoadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _reload.Release();
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Reloads the cached catalog if another process changed it. Reads call this only when they miss a collection
+    /// (one storage round trip), so a node serves collections another node created after it loaded its catalog.
+    /// </summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        await using var tx = await _storage.BeginAsync(StorageTransactionMode.ReadOnly, cancellationToken).ConfigureAwait(false);
+        await EnsureCurrentAsync(tx, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Records a catalog change in <paramref name="tx"/> (see <see cref="StorageLayout.CatalogVersionKey"/>).</summary>
+    public static async Task<long> BumpVersionAsync(IStorageTransaction tx, CancellationToken cancellationToken)
+    {
+        var next = await ReadVersionAsync(tx, cancellationToken).ConfigureAwait(false) + 1;
+        await tx.PutAsync(StorageLayout.MetaTree, StorageLayout.CatalogVersionKey, StorageLayout.Int64(next), cancellationToken).ConfigureAwait(false);
+        return next;
+    }
+
+    private static async Task<long> ReadVersionAsync(IStorageTransaction tx, CancellationToken cancellationToken)
+    {
+        var value = await tx.GetAsync(StorageLayout.MetaTree, StorageLayout.CatalogVersionKey, cancellationToken).ConfigureAwait(false);
+        return value is null ? 0 : StorageLayout.ReadInt64(value);
     }
 
     /// <summary>
@@ -65,9 +118,14 @@ internal sealed class CatalogManager
             {
                 var changes = new Dictionary<string, CollectionState?>(StringComparer.Ordinal);
                 T result;
+                long version;
                 await using (var tx = await _storage.BeginAsync(StorageTransactionMode.ReadWrite, cancellationToken).ConfigureAwait(false))
                 {
+                    // DDL decides on the catalog as this snapshot sees it (another node may have changed it), and bumps
+                    // the version: two nodes changing the catalog at once conflict on that key and one redoes its work.
+                    if (!await EnsureCurrentAsync(tx, cancellationToken).ConfigureAwait(false)) continue;
                     result = await work(tx, Collections, changes).ConfigureAwait(false);
+                    version = await BumpVersionAsync(tx, cancellationToken).ConfigureAwait(false);
                     try
                     {
                         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -82,6 +140,7 @@ internal sealed class CatalogManager
                 var next = Collections;
                 foreach (var (ns, state) in changes) next = state is null ? next.Remove(ns) : next.SetItem(ns, state);
                 Volatile.Write(ref _collections, next);
+                Interlocked.Exchange(ref _version, version);
                 return result;
             }
         }

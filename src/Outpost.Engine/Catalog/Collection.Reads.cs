@@ -11,7 +11,13 @@ namespace Outpost.Engine;
 public sealed partial class Collection
 {
     /// <summary>find: a cursor over the matching documents.</summary>
-    public Task<Cursor> FindAsync(FindOptions? options = null, OperationContext? context = null, CancellationToken cancellationToken = default)
+    public async Task<Cursor> FindAsync(FindOptions? options = null, OperationContext? context = null, CancellationToken cancellationToken = default)
+    {
+        if (State is null) await Engine.Catalog.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        return await FindCoreAsync(options, context, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<Cursor> FindCoreAsync(FindOptions? options, OperationContext? context, CancellationToken cancellationToken)
     {
         options ??= new FindOptions();
         context ??= OperationContext.None;
@@ -193,6 +199,7 @@ public sealed partial class Collection
     {
         options ??= new CountOptions();
         context ??= OperationContext.None;
+        if (State is null) await Engine.Catalog.RefreshAsync(cancellationToken).ConfigureAwait(false);
         var state = State;
         if (state is null) return 0;
         if (state.IsView)
@@ -226,6 +233,7 @@ public sealed partial class Collection
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         context ??= OperationContext.None;
+        if (State is null) await Engine.Catalog.RefreshAsync(cancellationToken).ConfigureAwait(false);
         var state = State;
         var result = new BsonArray();
         if (state is null) return result;

@@ -15,6 +15,12 @@ internal static class StorageLayout
 
     public static readonly byte[] NextTreeKey = "next-tree"u8.ToArray();
 
+    /// <summary>
+    /// Bumped by every catalog change (DDL, an index becoming multikey) in the same transaction, so an engine sharing
+    /// the store with other processes (server nodes on one PostgreSQL) can tell its cached catalog is stale.
+    /// </summary>
+    public static readonly byte[] CatalogVersionKey = "catalog-version"u8.ToArray();
+
     public static byte[] CatalogKey(string database, string collection) => Encoding.UTF8.GetBytes(database + "\0" + collection);
 
     public static byte[] DatabasePrefix(string database) => Encoding.UTF8.GetBytes(database + "\0");

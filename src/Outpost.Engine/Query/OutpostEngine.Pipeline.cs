@@ -14,6 +14,7 @@ public sealed partial class OutpostEngine
     /// </summary>
     internal async Task<Cursor> RunPipelineAsync(Collection collection, BsonArray pipeline, AggregateOptions options, OperationContext context, CancellationToken cancellationToken)
     {
+        if (collection.State is null) await Catalog.RefreshAsync(cancellationToken).ConfigureAwait(false);
         var source = collection;
         var stages = new List<BsonValue>(pipeline);
         for (var depth = 0; source.State is { IsView: true } view; depth++)

@@ -152,6 +152,9 @@ internal sealed class DocumentWriter
             {
                 await tx.PutAsync(StorageLayout.MetaTree, StorageLayout.MultikeyKey(index.Tree), new byte[] { 1 }, cancellationToken).ConfigureAwait(false);
 
+                // Other processes on the same store reload their catalog and plan with the multikey flag too.
+                await CatalogManager.BumpVersionAsync(tx, cancellationToken).ConfigureAwait(false);
+
                 // The flag only ever widens the planner's caution, so setting it before commit is safe.
                 index.MarkMultikey();
             }
