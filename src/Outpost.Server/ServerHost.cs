@@ -65,6 +65,7 @@ public static class ServerHost
             (registry, dispatcher, host) => services = EngineBinding.Bind(engine, registry, dispatcher, host));
 
         app.MapGet("/healthz", () => Results.Text("ok"));
+        Outpost.Sync.Server.SyncEndpoints.MapOutpostSync(app);
         app.MapGet("/metrics", async (CancellationToken ct) =>
         {
             var text = new StringBuilder(4096);

@@ -1,0 +1,327 @@
+using Outpost.Bson;
+using Outpost.Engine;
+using Outpost.Query;
+using Outpost.Query.Updates;
+using Outpost.Sync.Merge;
+using Outpost.Sync.Protocol;
+using Outpost.Client.Local;
+
+namespace Outpost.Client;
+
+public sealed partial class OutpostClient
+{
+    private static BsonDocument Key(string collection, BsonValue id) => new() { { "c", collection }, { "i", id } };
+
+    /// <summary>
+    /// Runs a local write: <paramref name="body"/> computes (id, before, after) triples inside one local transaction;
+    /// each becomes an operation in the outbox and the merged local view, all committed together.
+    /// </summary>
+    internal async Task<int> WriteLocalAsync(string collection, Func<OperationContext, Task<List<(BsonValue Id, BsonDocument? Before, BsonDocument? After)>>> body, CancellationToken cancellationToken)
+    {
+        var touched = new List<BsonValue>();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var txn = await _engine.StartTransactionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            var context = new OperationContext { Transaction = txn };
+            var writes = await body(context).ConfigureAwait(false);
+            long sequence = _nextSequence;
+            foreach (var (id, before, after) in writes)
+            {
+                if (await RecordLocalWriteAsync(context, collection, id, before, after, sequence, cancellationToken).ConfigureAwait(false))
+                {
+                    sequence++;
+                    touched.Add(id);
+                }
+            }
+            if (sequence != _nextSequence)
+            {
+                await UpdateStateAsync(new BsonDocument("nextSeq", sequence), context, cancellationToken).ConfigureAwait(false);
+                await txn.CommitAsync(cancellationToken).ConfigureAwait(false);
+                _nextSequence = sequence;
+            }
+            else
+            {
+                await txn.AbortAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        RaiseChanged(collection, touched, remote: false);
+        if (touched.Count > 0) WakeSync();
+        return touched.Count;
+    }
+
+    private async Task<bool> RecordLocalWriteAsync(OperationContext context, string collection, BsonValue id, BsonDocument? before, BsonDocument? after, long sequence, CancellationToken cancellationToken)
+    {
+        var docs = SyncDb.GetCollection("docs");
+        var record = (await FindAsync(docs, new BsonDocument("_id", Key(collection, id)), context, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        var meta = MetaOf(record, "lmeta") ?? MetaOf(record, "bmeta") ?? new SyncMetadata();
+        var policy = PolicyOf(collection);
+        List<FieldChange> changes;
+        if (after is null)
+        {
+            if (before is null) return false;
+            changes = [];
+        }
+        else if (before is null)
+        {
+            changes = [FieldChange.Set("", after)];
+        }
+        else
+        {
+            changes = ChangeDiff.Diff(policy, meta, before, after);
+            if (changes.Count == 0) return false;
+        }
+        var op = new DocumentOperation(ClientId, sequence, collection, id, after is null, changes, Clock.Stamp());
+        var state = new MergeState(before?.DeepClone() ?? new BsonDocument("_id", id), meta);
+        try
+        {
+            new DocumentMerger(collection, policy).Apply(state, op);
+        }
+        catch (MergeRejectedException e)
+        {
+            throw new MongoException(ErrorCodes.BadValue, "this write cannot be synced: " + e.Message);
+        }
+        await WriteViewAsync(context, collection, id, ViewExists(state, before is not null || after is not null) ? state.Document : null, cancellationToken).ConfigureAwait(false);
+        await UpsertRecordAsync(context, record, collection, id, set: new BsonDocument { { "lmeta", state.Metadata.ToBson() }, { "status", StatusName(SyncStatus.Pending) } }, cancellationToken).ConfigureAwait(false);
+        await SyncDb.GetCollection("outbox").InsertAsync([new BsonDocument { { "_id", sequence }, { "c", collection }, { "i", id }, { "op", SyncCodec.Operation(op) } }], null, context, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private static bool ViewExists(MergeState state, bool hadDocument) =>
+        !state.Metadata.Deleted && (state.Exists || (hadDocument && state.Document.ElementCount > 1));
+
+    private static SyncMetadata? MetaOf(BsonDocument? record, string field) =>
+        record is not null && record.TryGetValue(field, out var m) && m is BsonDocument md ? SyncMetadata.FromBson(md) : null;
+
+    internal static string StatusName(SyncStatus status) => status.ToString().ToLowerInvariant();
+
+    private async Task WriteViewAsync(OperationContext context, string collection, BsonValue id, BsonDocument? document, CancellationToken cancellationToken)
+    {
+        var view = AppDatabase.GetCollection(collection);
+        if (document is null)
+        {
+            await view.DeleteAsync([new DeleteStatement { Filter = new BsonDocument("_id", id), Limit = 1 }], null, context, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var result = await view.UpdateAsync([new UpdateStatement { Filter = new BsonDocument("_id", id), Update = document, Upsert = true }], null, context, cancellationToken).ConfigureAwait(false);
+            if (result.HasErrors) throw new MongoException(result.WriteErrors[0].Code, result.WriteErrors[0].Message);
+        }
+    }
+
+    private async Task UpsertRecordAsync(OperationContext context, BsonDocument? record, string collection, BsonValue id, BsonDocument set, CancellationToken cancellationToken)
+    {
+        var docs = SyncDb.GetCollection("docs");
+        if (record is null)
+        {
+            var doc = new BsonDocument("_id", Key(collection, id));
+            foreach (var e in set) doc.Add(e.Name, e.Value);
+            await docs.InsertAsync([doc], null, context, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await docs.UpdateAsync([new UpdateStatement { Filter = new BsonDocument("_id", Key(collection, id)), Update = new BsonDocument("$set", set) }], null, context, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The operations of one document still in the outbox, oldest first.</summary>
+    private async Task<List<DocumentOperation>> PendingOpsAsync(OperationContext context, string collection, BsonValue id, CancellationToken cancellationToken)
+    {
+        var entries = await FindAsync(SyncDb.GetCollection("outbox"), new BsonDocument { { "c", collection }, { "i", id } }, context, cancellationToken, new BsonDocument("_id", 1)).ConfigureAwait(false);
+        var ops = new List<DocumentOperation>(entries.Count);
+        foreach (var e in entries) ops.Add(SyncCodec.Operation(e["op"], ClientId));
+        return ops;
+    }
+
+    /// <summary>
+    /// Stores server versions and rebases the local view of each document: view = server copy + pending operations,
+    /// merged with the collection's policy. With nothing pending, the view is the server's bytes.
+    /// </summary>
+    private async Task ApplyServerDocumentsAsync(OperationContext context, IReadOnlyList<SyncChange> changes, Dictionary<string, List<BsonValue>> touched, CancellationToken cancellationToken)
+    {
+        // Within one batch only the last change of a document matters.
+        var last = new Dictionary<(string, BsonValue), SyncChange>(new IdComparer());
+        foreach (var change in changes) last[(change.Collection, change.Id)] = change;
+        if (last.Count == 0) return;
+        if (await SyncDb.GetCollection("outbox").CountAsync(null, context, cancellationToken).ConfigureAwait(false) == 0)
+        {
+            await ApplyWithoutPendingAsync(context, last.Values, touched, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        foreach (var change in last.Values)
+        {
+            var docs = SyncDb.GetCollection("docs");
+            var record = (await FindAsync(docs, new BsonDocument("_id", Key(change.Collection, change.Id)), context, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+            var set = new BsonDocument();
+            if (change.Removed || change.Document is null)
+            {
+                set.Add("base", BsonNull.Value);
+                set.Add("bmeta", BsonNull.Value);
+            }
+            else
+            {
+                set.Add("base", change.Document);
+                set.Add("bmeta", (BsonValue?)change.Metadata ?? BsonNull.Value);
+                ObserveStamps(change.Metadata);
+            }
+            await RebaseAsync(context, record, change.Collection, change.Id, change.Removed ? null : change.Document, change.Metadata, set, cancellationToken).ConfigureAwait(false);
+            if (!touched.TryGetValue(change.Collection, out var ids)) touched[change.Collection] = ids = [];
+            ids.Add(change.Id);
+        }
+    }
+
+    /// <summary>
+    /// The common case (initial sync, a quiet device): nothing is pending, so every view is the server copy. Records are
+    /// read with one query and views and records written with one batched call each — no per-document round trips.
+    /// </summary>
+    private async Task ApplyWithoutPendingAsync(OperationContext context, IEnumerable<SyncChange> changes, Dictionary<string, List<BsonValue>> touched, CancellationToken cancellationToken)
+    {
+        var docs = SyncDb.GetCollection("docs");
+        var keys = new BsonArray();
+        foreach (var change in changes) keys.Add(Key(change.Collection, change.Id));
+        var statuses = new Dictionary<BsonValue, string>(BsonComparer.Instance);
+        foreach (var record in await FindAsync(docs, new BsonDocument("_id", new BsonDocument("$in", keys)), context, cancellationToken).ConfigureAwait(false))
+        {
+            if (record.TryGetValue("status", out var s) && s is BsonString ss && ss.Value is "failed" or "conflicted") statuses[record["_id"]] = ss.Value;
+        }
+        var upserts = new Dictionary<string, List<UpdateStatement>>(StringComparer.Ordinal);
+        var deletes = new Dictionary<string, List<DeleteStatement>>(StringComparer.Ordinal);
+        var records = new List<UpdateStatement>();
+        foreach (var change in changes)
+        {
+            var key = Key(change.Collection, change.Id);
+            bool removed = change.Removed || change.Document is null;
+            if (removed)
+            {
+                if (!deletes.TryGetValue(change.Collection, out var list)) deletes[change.Collection] = list = [];
+                list.Add(new DeleteStatement { Filter = new BsonDocument("_id", change.Id), Limit = 1 });
+            }
+            else
+            {
+                if (!upserts.TryGetValue(change.Collection, out var list)) upserts[change.Collection] = list = [];
+                list.Add(new UpdateStatement { Filter = new BsonDocument("_id", change.Id), Update = change.Document!, Upsert = true });
+                ObserveStamps(change.Metadata);
+            }
+            records.Add(new UpdateStatement
+            {
+                Filter = new BsonDocument("_id", key),
+                Update = new BsonDocument
+                {
+                    { "_id", key }, { "base", removed ? BsonNull.Value : change.Document! }, { "bmeta", removed ? BsonNull.Value : (BsonValue?)change.Metadata ?? BsonNull.Value },
+                    { "lmeta", BsonNull.Value }, { "status", statuses.TryGetValue(key, out var st) ? st : StatusName(SyncStatus.Synced) },
+                },
+                Upsert = true,
+            });
+            if (!touched.TryGetValue(change.Collection, out var ids)) touched[change.Collection] = ids = [];
+            ids.Add(change.Id);
+        }
+        foreach (var (collection, list) in upserts)
+            ThrowOnErrors(await AppDatabase.GetCollection(collection).UpdateAsync(list, null, context, cancellationToken).ConfigureAwait(false));
+        foreach (var (collection, list) in deletes)
+            ThrowOnErrors(await AppDatabase.GetCollection(collection).DeleteAsync(list, null, context, cancellationToken).ConfigureAwait(false));
+        ThrowOnErrors(await docs.UpdateAsync(records, null, context, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static void ThrowOnErrors(WriteResult result)
+    {
+        if (result.HasErrors) throw new MongoException(result.WriteErrors[0].Code, result.WriteErrors[0].Message);
+    }
+
+    /// <summary>Recomputes the local view from a server copy and the pending operations, and writes record fields in <paramref name="set"/>.</summary>
+    private async Task RebaseAsync(OperationContext context, BsonDocument? record, string collection, BsonValue id, BsonDocument? serverDocument, BsonDocument? serverMeta, BsonDocument set, CancellationToken cancellationToken)
+    {
+        var pending = await PendingOpsAsync(context, collection, id, cancellationToken).ConfigureAwait(false);
+        BsonDocument? view;
+        SyncMetadata? localMeta = null;
+        if (pending.Count == 0)
+        {
+            view = serverDocument;
+        }
+        else
+        {
+            var meta = serverMeta is null ? new SyncMetadata() : SyncMetadata.FromBson(serverMeta);
+            var state = new MergeState(serverDocument?.DeepClone() ?? new BsonDocument("_id", id), meta);
+            var merger = new DocumentMerger(collection, PolicyOf(collection));
+            foreach (var op in pending)
+            {
+                try
+                {
+                    merger.Apply(state, op);
+                }
+                catch (MergeRejectedException)
+                {
+                    // the server will reject it too; the view shows what it would accept
+                }
+            }
+            view = ViewExists(state, serverDocument is not null) ? state.Document : null;
+            localMeta = state.Metadata;
+        }
+        await WriteViewAsync(context, collection, id, view, cancellationToken).ConfigureAwait(false);
+        set.Add("lmeta", (BsonValue?)localMeta?.ToBson() ?? BsonNull.Value);
+        if (pending.Count == 0)
+        {
+            var status = record is not null && record.TryGetValue("status", out var s) && s is BsonString ss ? ss.Value : "synced";
+            if (!set.Contains("status")) set.Add("status", status is "pending" or "syncing" ? StatusName(SyncStatus.Synced) : status);
+        }
+        await UpsertRecordAsync(context, record, collection, id, set, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void ObserveStamps(BsonDocument? meta)
+    {
+        if (meta is not null && meta.TryGetValue("version", out var v) && v is BsonDocument vd && vd.TryGetValue("t", out var t))
+            Clock.Observe(new Sync.Clock.HlcTimestamp(t.ToInt64()));
+    }
+
+    /// <summary>The sync status of one document (Synced when this device never changed it).</summary>
+    internal async Task<SyncStatus> StatusAsync(string collection, BsonValue id, CancellationToken cancellationToken)
+    {
+        var record = (await FindAsync(SyncDb.GetCollection("docs"), new BsonDocument("_id", Key(collection, id)), null, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        if (record is null || !record.TryGetValue("status", out var s) || s is not BsonString ss) return SyncStatus.Synced;
+        return Enum.Parse<SyncStatus>(ss.Value, ignoreCase: true);
+    }
+
+    /// <summary>Operations waiting in the outbox.</summary>
+    public Task<long> CountPendingAsync(CancellationToken cancellationToken = default) =>
+        SyncDb.GetCollection("outbox").CountAsync(null, null, cancellationToken);
+
+    /// <summary>The conflict log: merged concurrent writes, ones that need review, and rejected operations.</summary>
+    public async Task<IReadOnlyList<ConflictEntry>> GetConflictsAsync(bool includeResolved = false, CancellationToken cancellationToken = default)
+    {
+        var filter = includeResolved ? new BsonDocument() : new BsonDocument("resolved", false);
+        var docs = await FindAsync(SyncDb.GetCollection("conflicts"), filter, null, cancellationToken, new BsonDocument("_id", 1)).ConfigureAwait(false);
+        var list = new List<ConflictEntry>(docs.Count);
+        foreach (var d in docs)
+        {
+            list.Add(new ConflictEntry(d["_id"].AsObjectId, d["at"].AsDateTime.ToDateTime(), d["c"].AsString, d["i"],
+                d.TryGetValue("conflict", out var c) && c is BsonDocument cd ? SyncCodec.Conflict(cd) : null,
+                d.TryGetValue("reason", out var r) && r is BsonString rs ? rs.Value : null, d["resolved"].AsBoolean));
+        }
+        return list;
+    }
+
+    /// <summary>Marks a conflict entry handled (the app resolves a keep-both field by writing the chosen value).</summary>
+    public async Task ResolveConflictAsync(ObjectId id, CancellationToken cancellationToken = default)
+    {
+        await SyncDb.GetCollection("conflicts").UpdateAsync([new UpdateStatement { Filter = new BsonDocument("_id", id), Update = new BsonDocument("$set", new BsonDocument("resolved", true)) }], null, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static BsonDocument ApplyUpdate(UpdatePlan plan, BsonDocument document)
+    {
+        var result = plan.Apply(document.DeepClone());
+        return result.Document;
+    }
+
+    internal static QueryFilter CompileFilter(BsonDocument filter) => QueryFilter.Compile(filter);
+
+    private sealed class IdComparer : IEqualityComparer<(string, BsonValue)>
+    {
+        public bool Equals((string, BsonValue) x, (string, BsonValue) y) =>
+            x.Item1 == y.Item1 && x.Item2.Type == y.Item2.Type && BsonComparer.Instance.Compare(x.Item2, y.Item2) == 0;
+
+        public int GetHashCode((string, BsonValue) obj) => HashCode.Combine(obj.Item1, BsonComparer.Instance.GetHashCode(obj.Item2));
+    }
+}

@@ -1,0 +1,343 @@
+using Outpost.Bson;
+using Outpost.Bson.Serialization;
+using Outpost.Engine;
+using Outpost.Sync.Clock;
+using Outpost.Sync.Protocol;
+using Outpost.Sync.Transport;
+
+namespace Outpost.Client;
+
+public sealed partial class OutpostClient
+{
+    private bool _helloDone;
+
+    /// <summary>
+    /// One full sync round now: hello (once per session), initial snapshots still missing, push of the whole outbox,
+    /// pull to the end of the change log. Throws <see cref="SyncTransportException"/> or
+    /// <see cref="SyncProtocolException"/> on failure; everything done before the failure stays done.
+    /// </summary>
+    public async Task SyncNowAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_helloDone) await HelloAsync(cancellationToken).ConfigureAwait(false);
+        await SnapshotMissingAsync(cancellationToken).ConfigureAwait(false);
+        await PushAsync(cancellationToken).ConfigureAwait(false);
+        await PullAsync(cancellationToken).ConfigureAwait(false);
+        SyncCompleted?.Invoke(this, EventArgs.Empty);
+    }
+
+    private async Task<BsonDocument> CallAsync(string endpoint, BsonDocument body, CancellationToken cancellationToken)
+    {
+        var token = _options.TokenProvider is null ? null : await _options.TokenProvider(cancellationToken).ConfigureAwait(false);
+        var reply = await _transport.SendAsync(endpoint, body, token, cancellationToken).ConfigureAwait(false);
+        var error = SyncProtocolException.FromBson(reply);
+        if (error is not null)
+        {
+            if (error.HttpStatus == 410) await ForgetCheckpointAsync(cancellationToken).ConfigureAwait(false);
+            throw error;
+        }
+        return reply;
+    }
+
+    private async Task HelloAsync(CancellationToken cancellationToken)
+    {
+        var reply = HelloResponse.FromBson(await CallAsync(SyncProtocol.Hello, new HelloRequest(ClientId).ToBson(), cancellationToken).ConfigureAwait(false));
+        Clock.Observe(new HlcTimestamp(reply.ServerTime));
+        var stored = new BsonArray();
+        lock (_policies)
+        {
+            foreach (var c in reply.Collections)
+            {
+                _policies[c.Collection] = SyncCodec.Policy(c.Policy);
+                stored.Add(new BsonDocument { { "coll", c.Collection }, { "policy", c.Policy } });
+            }
+        }
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await UpdateStateAsync(new BsonDocument("policies", stored), null, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        _helloDone = true;
+    }
+
+    /// <summary>The log is gone past our checkpoint: snapshot everything again (sweeping what the server no longer has).</summary>
+    private async Task ForgetCheckpointAsync(CancellationToken cancellationToken)
+    {
+        await UpdateStateAsync(new BsonDocument { { "checkpoint", BsonNull.Value }, { "snapshots", new BsonDocument() } }, null, cancellationToken).ConfigureAwait(false);
+        Checkpoint = null;
+        _resnapshot = true;
+    }
+
+    private bool _resnapshot;
+
+    private async Task SnapshotMissingAsync(CancellationToken cancellationToken)
+    {
+        var state = await StateAsync(null, cancellationToken).ConfigureAwait(false);
+        var snapshots = state["snapshots"].AsDocument;
+        foreach (var sub in _options.Subscriptions)
+        {
+            if (snapshots.TryGetValue(sub.Name, out var s) && s.AsDocument["done"].AsBoolean) continue;
+            await SnapshotAsync(sub, s as BsonDocument, sweep: _resnapshot, cancellationToken).ConfigureAwait(false);
+        }
+        _resnapshot = false;
+    }
+
+    /// <summary>
+    /// Pages a subscription's snapshot into the local database, storing the cursor after each page so a restart resumes.
+    /// With <paramref name="sweep"/>, server copies the snapshot did not contain are removed afterwards (repair).
+    /// </summary>
+    private async Task SnapshotAsync(SyncSubscription sub, BsonDocument? progress, bool sweep, CancellationToken cancellationToken)
+    {
+        BsonDocument? cursor = progress is not null && progress.TryGetValue("cursor", out var c) && c is BsonDocument cd ? cd : null;
+        long received = progress is not null && progress.TryGetValue("received", out var r) ? r.ToInt64() : 0;
+        long? total = progress is not null && progress.TryGetValue("total", out var t) && t is not BsonNull ? t.ToInt64() : null;
+        var seen = sweep ? new HashSet<BsonValue>(BsonComparer.Instance) : null;
+        while (true)
+        {
+            var page = SnapshotResponse.FromBson(await CallAsync(SyncProtocol.Snapshot, new SnapshotRequest(sub, cursor, _options.PullBatchSize).ToBson(), cancellationToken).ConfigureAwait(false));
+            total ??= page.Total;
+            received += page.Documents.Count;
+            if (seen is not null) foreach (var d in page.Documents) seen.Add(d.Id);
+            bool done = page.Cursor is null;
+            var touched = new Dictionary<string, List<BsonValue>>(StringComparer.Ordinal);
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await using var txn = await _engine.StartTransactionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                var context = new OperationContext { Transaction = txn };
+                await ApplyServerDocumentsAsync(context, page.Documents, touched, cancellationToken).ConfigureAwait(false);
+                if (done && seen is not null) await SweepAsync(context, sub, seen, touched, cancellationToken).ConfigureAwait(false);
+                var set = new BsonDocument($"snapshots.{sub.Name}", new BsonDocument
+                {
+                    { "done", done }, { "cursor", (BsonValue?)page.Cursor ?? BsonNull.Value }, { "received", received }, { "total", total is { } tt ? tt : BsonNull.Value },
+                });
+                if (done)
+                {
+                    // Pull from the snapshot's position (or earlier, when other subscriptions are behind it): replays are idempotent.
+                    long checkpoint = Checkpoint is { } cp ? Math.Min(cp, page.Position) : page.Position;
+                    set.Add("checkpoint", checkpoint);
+                    await UpdateStateAsync(set, context, cancellationToken).ConfigureAwait(false);
+                    await txn.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    Checkpoint = checkpoint;
+                }
+                else
+                {
+                    await UpdateStateAsync(set, context, cancellationToken).ConfigureAwait(false);
+                    await txn.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _gate.Release();
+            }
+            foreach (var (collection, ids) in touched) RaiseChanged(collection, ids, remote: true);
+            InitialSyncProgressChanged?.Invoke(this, new InitialSyncProgress(sub.Name, received, total, done));
+            if (done) return;
+            cursor = page.Cursor;
+        }
+    }
+
+    private async Task SweepAsync(OperationContext context, SyncSubscription sub, HashSet<BsonValue> seen, Dictionary<string, List<BsonValue>> touched, CancellationToken cancellationToken)
+    {
+        var matcher = sub.Filter is { ElementCount: > 0 } f ? CompileFilter(f) : null;
+        var records = await FindAsync(SyncDb.GetCollection("docs"), new BsonDocument { { "_id.c", sub.Collection }, { "base", new BsonDocument("$ne", BsonNull.Value) } }, context, cancellationToken).ConfigureAwait(false);
+        var removals = new List<SyncChange>();
+        foreach (var record in records)
+        {
+            var id = record["_id"].AsDocument["i"];
+            if (seen.Contains(id)) continue;
+            if (record["base"] is BsonDocument b && (matcher is null || matcher.Matches(b)))
+                removals.Add(new SyncChange(sub.Collection, id, null, null, true));
+        }
+        if (removals.Count > 0) await ApplyServerDocumentsAsync(context, removals, touched, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Pushes the whole outbox in batches, oldest first, and records acknowledgements, rejections and conflicts.</summary>
+    private async Task PushAsync(CancellationToken cancellationToken)
+    {
+        var outbox = SyncDb.GetCollection("outbox");
+        while (true)
+        {
+            var entries = await FindAsync(outbox, [], null, cancellationToken, new BsonDocument("_id", 1), _options.PushBatchSize).ConfigureAwait(false);
+            if (entries.Count == 0) return;
+            var ops = new List<Sync.Merge.DocumentOperation>(entries.Count);
+            foreach (var e in entries) ops.Add(SyncCodec.Operation(e["op"], ClientId));
+            await MarkAsync(entries, SyncStatus.Pending, SyncStatus.Syncing, cancellationToken).ConfigureAwait(false);
+            var reply = PushResponse.FromBson(await CallAsync(SyncProtocol.Push, new PushRequest(ClientId, ops).ToBson(), cancellationToken).ConfigureAwait(false));
+            Clock.Observe(new HlcTimestamp(reply.ServerTime));
+            await ApplyAcknowledgementAsync(reply, cancellationToken).ConfigureAwait(false);
+            if (reply.Acked < ops[0].Sequence) throw new SyncTransportException($"server acknowledged {reply.Acked}, before our oldest pending operation {ops[0].Sequence}");
+        }
+    }
+
+    private async Task MarkAsync(List<BsonDocument> entries, SyncStatus from, SyncStatus to, CancellationToken cancellationToken)
+    {
+        var keys = new BsonArray();
+        foreach (var e in entries) keys.Add(Key(e["c"].AsString, e["i"]));
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await SyncDb.GetCollection("docs").UpdateAsync([new UpdateStatement
+            {
+                Filter = new BsonDocument { { "_id", new BsonDocument("$in", keys) }, { "status", StatusName(from) } },
+                Update = new BsonDocument("$set", new BsonDocument("status", StatusName(to))),
+                Multi = true,
+            }], null, null, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task ApplyAcknowledgementAsync(PushResponse reply, CancellationToken cancellationToken)
+    {
+        var touched = new List<(string, BsonValue)>();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var txn = await _engine.StartTransactionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            var context = new OperationContext { Transaction = txn };
+            var outbox = SyncDb.GetCollection("outbox");
+            var acked = await FindAsync(outbox, new BsonDocument("_id", new BsonDocument("$lte", reply.Acked)), context, cancellationToken).ConfigureAwait(false);
+            var bySequence = new Dictionary<long, BsonDocument>();
+            foreach (var e in acked) bySequence[e["_id"].ToInt64()] = e;
+            await outbox.DeleteAsync([new DeleteStatement { Filter = new BsonDocument("_id", new BsonDocument("$lte", reply.Acked)) }], null, context, cancellationToken).ConfigureAwait(false);
+            var conflicts = new List<BsonDocument>();
+            var statuses = new Dictionary<(string, BsonValue), SyncStatus>(new IdComparer());
+            // Acknowledged writes that did not change the server's document (lost their merge, or applied in an earlier
+            // push whose reply was lost) bring no new version through the log: the view is rebased on the server copy now.
+            var rebase = new HashSet<(string, BsonValue)>(new IdComparer());
+            foreach (var result in reply.Results)
+            {
+                if (!bySequence.TryGetValue(result.Sequence, out var entry)) continue; // duplicate of an op acknowledged before
+                var key = (entry["c"].AsString, entry["i"]);
+                if (!result.Changed) rebase.Add(key);
+                foreach (var c in result.Conflicts)
+                {
+                    conflicts.Add(new BsonDocument { { "_id", ObjectId.GenerateNewId() }, { "at", DateTime.UtcNow }, { "c", key.Item1 }, { "i", key.Item2 }, { "conflict", SyncCodec.Conflict(c) }, { "resolved", !c.NeedsReview } });
+                    if (c.NeedsReview) statuses[key] = SyncStatus.Conflicted;
+                }
+                if (result.Status == OperationStatus.Rejected)
+                {
+                    conflicts.Add(new BsonDocument { { "_id", ObjectId.GenerateNewId() }, { "at", DateTime.UtcNow }, { "c", key.Item1 }, { "i", key.Item2 }, { "reason", result.Reason ?? "rejected" }, { "resolved", false } });
+                    statuses[key] = SyncStatus.Failed;
+                }
+                else if (!statuses.ContainsKey(key))
+                {
+                    statuses[key] = SyncStatus.Synced;
+                }
+            }
+            if (conflicts.Count > 0) await SyncDb.GetCollection("conflicts").InsertAsync(conflicts, null, context, cancellationToken).ConfigureAwait(false);
+            var docs = SyncDb.GetCollection("docs");
+            foreach (var ((collection, id), status) in statuses)
+            {
+                var record = (await FindAsync(docs, new BsonDocument("_id", Key(collection, id)), context, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+                bool stillPending = (await outbox.CountAsync(new CountOptions { Filter = new BsonDocument { { "c", collection }, { "i", id } } }, context, cancellationToken).ConfigureAwait(false)) > 0;
+                if (status == SyncStatus.Failed)
+                {
+                    // The server refused: show its version again (plus what is still pending).
+                    var serverDoc = record is not null && record.TryGetValue("base", out var b) && b is BsonDocument bd ? bd : null;
+                    var serverMeta = record is not null && record.TryGetValue("bmeta", out var m) && m is BsonDocument md ? md : null;
+                    await RebaseAsync(context, record, collection, id, serverDoc, serverMeta, new BsonDocument("status", StatusName(SyncStatus.Failed)), cancellationToken).ConfigureAwait(false);
+                    touched.Add((collection, id));
+                }
+                else if (rebase.Contains((collection, id)) && !stillPending)
+                {
+                    var serverDoc = record is not null && record.TryGetValue("base", out var b) && b is BsonDocument bd ? bd : null;
+                    var serverMeta = record is not null && record.TryGetValue("bmeta", out var m) && m is BsonDocument md ? md : null;
+                    await RebaseAsync(context, record, collection, id, serverDoc, serverMeta, new BsonDocument("status", StatusName(status)), cancellationToken).ConfigureAwait(false);
+                    touched.Add((collection, id));
+                }
+                else if (status == SyncStatus.Conflicted || !stillPending)
+                {
+                    await UpsertRecordAsync(context, record, collection, id, new BsonDocument("status", StatusName(status)), cancellationToken).ConfigureAwait(false);
+                }
+            }
+            await txn.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        foreach (var (collection, id) in touched) RaiseChanged(collection, [id], remote: true);
+    }
+
+    /// <summary>Pulls change batches from the checkpoint until the server has nothing more.</summary>
+    private async Task PullAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Subscriptions.Count == 0) return;
+        while (Checkpoint is { } checkpoint)
+        {
+            var batch = ChangeBatch.FromBson(await CallAsync(SyncProtocol.Pull, new PullRequest(_options.Subscriptions, checkpoint, _options.PullBatchSize).ToBson(), cancellationToken).ConfigureAwait(false));
+            await ApplyBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+            if (!batch.More) return;
+        }
+    }
+
+    /// <summary>Applies a change batch if it continues from our checkpoint (<c>from &lt;= checkpoint &lt; to</c>); returns false otherwise.</summary>
+    internal async Task<bool> ApplyBatchAsync(ChangeBatch batch, CancellationToken cancellationToken)
+    {
+        if (batch.ServerTime > 0) Clock.Observe(new HlcTimestamp(batch.ServerTime));
+        var touched = new Dictionary<string, List<BsonValue>>(StringComparer.Ordinal);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Checkpoint is not { } checkpoint || batch.From > checkpoint || batch.To <= checkpoint) return false;
+            await using var txn = await _engine.StartTransactionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            var context = new OperationContext { Transaction = txn };
+            await ApplyServerDocumentsAsync(context, batch.Changes, touched, cancellationToken).ConfigureAwait(false);
+            await UpdateStateAsync(new BsonDocument("checkpoint", batch.To), context, cancellationToken).ConfigureAwait(false);
+            await txn.CommitAsync(cancellationToken).ConfigureAwait(false);
+            Checkpoint = batch.To;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        foreach (var (collection, ids) in touched) RaiseChanged(collection, ids, remote: true);
+        return true;
+    }
+
+    /// <summary>
+    /// Verifies every subscription against the server's checksums at the current checkpoint and re-snapshots the ones
+    /// that differ. Returns true when all matched (before any repair).
+    /// </summary>
+    public async Task<bool> VerifyAsync(CancellationToken cancellationToken = default)
+    {
+        for (int attempt = 0; attempt < 10; attempt++)
+        {
+            await PullAsync(cancellationToken).ConfigureAwait(false);
+            var reply = ChecksumResponse.FromBson(await CallAsync(SyncProtocol.Checksum, new ChecksumRequest(_options.Subscriptions).ToBson(), cancellationToken).ConfigureAwait(false));
+            if (reply.Position < 0 || reply.Position != Checkpoint) continue; // the log moved: pull and ask again
+            bool all = true;
+            foreach (var sub in _options.Subscriptions)
+            {
+                var local = await LocalChecksumAsync(sub, cancellationToken).ConfigureAwait(false);
+                var server = reply.Checksums.FirstOrDefault(c => c.Name == sub.Name);
+                if (server is null || (server.Count == local.Count && server.Hash == local.Hash)) continue;
+                all = false;
+                await SnapshotAsync(sub, null, sweep: true, cancellationToken).ConfigureAwait(false);
+            }
+            if (!all) await PullAsync(cancellationToken).ConfigureAwait(false);
+            return all;
+        }
+        throw new SyncTransportException("the server's change log kept moving; verification did not settle");
+    }
+
+    /// <summary>The checksum of this device's server copies in a subscription (what the server's checksum describes).</summary>
+    public async Task<SubscriptionChecksum> LocalChecksumAsync(SyncSubscription subscription, CancellationToken cancellationToken = default)
+    {
+        var matcher = subscription.Filter is { ElementCount: > 0 } f ? CompileFilter(f) : null;
+        var checksum = new ReplicaChecksum();
+        var records = await FindAsync(SyncDb.GetCollection("docs"), new BsonDocument { { "_id.c", subscription.Collection }, { "base", new BsonDocument("$ne", BsonNull.Value) } }, null, cancellationToken).ConfigureAwait(false);
+        foreach (var record in records)
+        {
+            if (record["base"] is BsonDocument b && (matcher is null || matcher.Matches(b))) checksum.Add(BsonSerializer.Serialize(b));
+        }
+        return new SubscriptionChecksum(subscription.Name, checksum.Count, checksum.Hash);
+    }
+}

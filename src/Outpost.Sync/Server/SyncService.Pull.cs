@@ -1,0 +1,150 @@
+using Outpost.Bson;
+using Outpost.Bson.Serialization;
+using Outpost.Sync.Protocol;
+using Outpost.Sync.Rules;
+
+namespace Outpost.Sync.Server;
+
+public sealed partial class SyncService
+{
+    /// <summary>
+    /// <c>pull</c>: reads up to <see cref="PullRequest.Limit"/> change-log entries after the checkpoint and keeps the
+    /// ones a subscription matches (as upserts) or used to match (as removals). Pre- and post-images come from the log
+    /// itself, so each change describes the document exactly at its position.
+    /// </summary>
+    public async Task<ChangeBatch> PullAsync(SyncPrincipal principal, PullRequest request, CancellationToken cancellationToken)
+    {
+        var subs = Bind(principal, request.Subscriptions);
+        return await ReadBatchAsync(subs, request.Checkpoint, request.Limit, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ChangeBatch> ReadBatchAsync(List<BoundSubscription> subs, long checkpoint, int limit, CancellationToken cancellationToken)
+    {
+        if (checkpoint < 0) throw SyncProtocolException.BadValue("checkpoint must be >= 0");
+        var oldest = await _engine.Storage.GetOldestLogPositionAsync(cancellationToken).ConfigureAwait(false);
+        if (oldest is { } o && checkpoint < o - 1) throw SyncProtocolException.HistoryLost();
+        var entries = await _engine.Storage.ReadLogAsync(checkpoint, limit, cancellationToken).ConfigureAwait(false);
+        long to = checkpoint;
+        var changes = new List<SyncChange>();
+        // Metadata is looked up once per batch for all upserted documents, not per change.
+        var needMeta = new List<(int Index, string Collection, BsonValue Id)>();
+        foreach (var entry in entries)
+        {
+            to = entry.Position;
+            if (subs.Count == 0) continue;
+            var record = BsonSerializer.Deserialize(entry.Data);
+            if (!record.TryGetValue("db", out var db) || db.AsString != Options.Database) continue;
+            if (!record.TryGetValue("coll", out var collValue) || collValue is not BsonString coll || !_rules.ContainsKey(coll.Value)) continue;
+            var op = record["op"].AsString;
+            if (op is not ("insert" or "update" or "replace" or "delete")) continue;
+            var post = record.TryGetValue("doc", out var d) && d is BsonDocument dd ? dd : null;
+            var pre = record.TryGetValue("pre", out var p) && p is BsonDocument pd ? pd : null;
+            if (post is not null && AnyMatches(subs, coll.Value, post))
+            {
+                needMeta.Add((changes.Count, coll.Value, record["id"]));
+                changes.Add(new SyncChange(coll.Value, record["id"], post, null, false));
+            }
+            else if (pre is not null && AnyMatches(subs, coll.Value, pre))
+            {
+                changes.Add(new SyncChange(coll.Value, record["id"], null, null, true));
+            }
+        }
+        if (needMeta.Count > 0)
+        {
+            var keys = new BsonArray();
+            foreach (var (_, c, id) in needMeta) keys.Add(MetaKey(c, id));
+            var metas = await FindAllAsync(DataCollection(Options.MetadataCollection), new BsonDocument("_id", new BsonDocument("$in", keys)), null, cancellationToken).ConfigureAwait(false);
+            var byKey = new Dictionary<BsonValue, BsonDocument>(BsonComparer.Instance);
+            foreach (var m in metas) byKey[m["_id"]] = m["m"].AsDocument;
+            foreach (var (index, c, id) in needMeta)
+            {
+                if (byKey.TryGetValue(MetaKey(c, id), out var meta)) changes[index] = changes[index] with { Metadata = meta };
+            }
+        }
+        return new ChangeBatch(checkpoint, to, entries.Count >= limit, Clock.Now().Value, changes);
+    }
+
+    private static bool AnyMatches(List<BoundSubscription> subs, string collection, BsonDocument document)
+    {
+        foreach (var sub in subs)
+        {
+            if (sub.Collection == collection && sub.Matches(document)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// <c>snapshot</c>: one page of a subscription in _id order. The first page fixes the position (read before the
+    /// data, so the snapshot reflects at least that position; replaying the log from it is idempotent).
+    /// </summary>
+    public async Task<SnapshotResponse> SnapshotAsync(SyncPrincipal principal, SnapshotRequest request, CancellationToken cancellationToken)
+    {
+        var sub = Bind(principal, request.Subscription);
+        long position;
+        BsonValue? after = null;
+        bool first = request.Cursor is null;
+        if (request.Cursor is { } cursor)
+        {
+            position = SyncCodec.Int64(cursor, "position");
+            if (cursor.TryGetValue("after", out var a)) after = a;
+        }
+        else
+        {
+            position = await _engine.Storage.GetLastLogPositionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        if (!sub.CanMatch) return new SnapshotResponse([], null, position, first ? 0 : null);
+        var filter = after is null ? sub.Filter! : new BsonDocument("$and", new BsonArray { sub.Filter!, new BsonDocument("_id", new BsonDocument("$gt", after)) });
+        long? total = null;
+        if (first)
+        {
+            total = await DataCollection(sub.Collection).CountAsync(new Engine.CountOptions { Filter = sub.Filter! }, null, cancellationToken).ConfigureAwait(false);
+        }
+        var docs = await FindAllAsync(DataCollection(sub.Collection), filter, null, cancellationToken, new BsonDocument("_id", 1), request.Limit).ConfigureAwait(false);
+        var changes = new List<SyncChange>(docs.Count);
+        var keys = new BsonArray();
+        foreach (var doc in docs) keys.Add(MetaKey(sub.Collection, doc["_id"]));
+        var byKey = new Dictionary<BsonValue, BsonDocument>(BsonComparer.Instance);
+        if (docs.Count > 0)
+        {
+            foreach (var m in await FindAllAsync(DataCollection(Options.MetadataCollection), new BsonDocument("_id", new BsonDocument("$in", keys)), null, cancellationToken).ConfigureAwait(false))
+                byKey[m["_id"]] = m["m"].AsDocument;
+        }
+        foreach (var doc in docs)
+        {
+            byKey.TryGetValue(MetaKey(sub.Collection, doc["_id"]), out var meta);
+            changes.Add(new SyncChange(sub.Collection, doc["_id"], doc, meta, false));
+        }
+        BsonDocument? next = docs.Count < request.Limit ? null : new BsonDocument { { "position", position }, { "after", docs[^1]["_id"] } };
+        return new SnapshotResponse(changes, next, position, total);
+    }
+
+    /// <summary>
+    /// <c>checksum</c>: per-subscription checksums on a quiet snapshot — computed between two reads of the last log
+    /// position that agree, so the checksums describe exactly that position.
+    /// </summary>
+    public async Task<ChecksumResponse> ChecksumAsync(SyncPrincipal principal, ChecksumRequest request, CancellationToken cancellationToken)
+    {
+        var subs = Bind(principal, request.Subscriptions);
+        for (int attempt = 0; ; attempt++)
+        {
+            var before = await _engine.Storage.GetLastLogPositionAsync(cancellationToken).ConfigureAwait(false);
+            await using var txn = await _engine.StartTransactionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            var context = new Engine.OperationContext { Transaction = txn };
+            var results = new List<SubscriptionChecksum>(subs.Count);
+            foreach (var sub in subs)
+            {
+                var checksum = new ReplicaChecksum();
+                if (sub.CanMatch)
+                {
+                    await using var cursor = await DataCollection(sub.Collection).FindAsync(new Engine.FindOptions { Filter = sub.Filter! }, context, cancellationToken).ConfigureAwait(false);
+                    await foreach (var doc in cursor.WithCancellation(cancellationToken).ConfigureAwait(false))
+                        checksum.Add(BsonSerializer.Serialize(doc));
+                }
+                results.Add(new SubscriptionChecksum(sub.Name, checksum.Count, checksum.Hash));
+            }
+            await txn.AbortAsync(cancellationToken).ConfigureAwait(false);
+            var after = await _engine.Storage.GetLastLogPositionAsync(cancellationToken).ConfigureAwait(false);
+            if (after == before || attempt >= 5) return new ChecksumResponse(after == before ? before : -1, results);
+        }
+    }
+}
