@@ -10,4 +10,11 @@ if (args is ["sizes"])
     return;
 }
 
+// `-- sync [documents] [edits] [samples]` runs the end-to-end sync harness (Sync/SyncBenchmark.cs).
+if (args is ["sync", ..])
+{
+    await Outpost.Benchmarks.Sync.SyncBenchmark.RunAsync(args);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -66,6 +66,8 @@ public static class ServerHost
 
         app.MapGet("/healthz", () => Results.Text("ok"));
         Outpost.Sync.Server.SyncEndpoints.MapOutpostSync(app);
+        Outpost.Sync.Attachments.AttachmentEndpoints.MapOutpostSyncAttachments(app);
+        Outpost.Sync.Snapshots.SnapshotFileEndpoints.MapOutpostSyncSnapshotFiles(app);
         app.MapGet("/metrics", async (CancellationToken ct) =>
         {
             var text = new StringBuilder(4096);
