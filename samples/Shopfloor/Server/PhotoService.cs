@@ -1,0 +1,250 @@
+using Outpost;
+using Outpost.Bson;
+using Outpost.Engine;
+using Shopfloor.Mapping;
+using Shopfloor.Security;
+using Shopfloor.Validation;
+
+namespace Shopfloor.Server;
+
+/// <summary>
+/// Photo create/read/update/delete for signed-in devices (the seed's PhotoRepository behind the REST API). Every
+/// call asks <see cref="DocumentAuthorizer"/> first; notes and location are encrypted before they are stored and
+/// decrypted only for a reader the authorizer allows. Validation runs twice on purpose: the C# rules here name
+/// every violated field (and check department settings a collection validator cannot see), and the engine's
+/// validator guards every other path.
+/// </summary>
+public sealed class PhotoService
+{
+    private static readonly HashSet<string> ServerManaged = new(StringComparer.Ordinal) { "createdAt", "updatedAt", "auditTrail" };
+
+    private readonly Collection _photos;
+    private readonly Collection _departments;
+    private readonly Collection _projects;
+    private readonly ShopfloorSchemas _schemas;
+    private readonly DocumentAuthorizer _authorizer;
+    private readonly PhotoFieldProtector _protector;
+    private readonly TimeProvider _time;
+
+    public PhotoService(Database database, ShopfloorSchemas schemas, DocumentAuthorizer authorizer, PhotoFieldProtector protector, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _photos = database.GetCollection(CollectionNames.Photos);
+        _departments = database.GetCollection(CollectionNames.Departments);
+        _projects = database.GetCollection(CollectionNames.Projects);
+        _schemas = schemas;
+        _authorizer = authorizer;
+        _protector = protector;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>The protector (for search and dashboard results).</summary>
+    internal PhotoFieldProtector Protector => _protector;
+
+    /// <summary>
+    /// Creates a photo (the seed's create): adds <c>_id</c> when missing, stamps createdAt/updatedAt, fills the
+    /// zod defaults (syncAttempts 0, defectsFound [], auditTrail []), appends a "created" audit entry, validates
+    /// (121 naming every field), encrypts, inserts, and returns the photo as its creator reads it.
+    /// </summary>
+    public async Task<BsonDocument> CreateAsync(DevicePrincipal device, BsonDocument input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        _authorizer.Demand(device, Permissions.PhotoCreate, StringOf(input, "departmentId"));
+        var now = _time.GetUtcNow().UtcDateTime;
+        var doc = input.DeepClone();
+        if (!doc.Contains("_id"))
+        {
+            doc.InsertAt(0, new BsonElement("_id", ObjectId.GenerateNewId()));
+        }
+        foreach (var name in ServerManaged)
+        {
+            doc.Remove(name);
+        }
+        doc.Set("createdAt", now).Set("updatedAt", now);
+        if (!doc.Contains("syncAttempts"))
+        {
+            doc.Set("syncAttempts", 0);
+        }
+        if (doc.TryGetValue("metadata", out var m) && m is BsonDocument metadata && !metadata.Contains("defectsFound"))
+        {
+            metadata.Set("defectsFound", new BsonArray());
+        }
+        doc.Set("auditTrail", new BsonArray { AuditEntry("created", now, device, null) });
+
+        var department = await _departments.FindOneAsync(new BsonDocument("_id", device.DepartmentId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        ValidationResult result;
+        if (department is null)
+        {
+            result = _schemas.PhotoRules.Validate(doc);
+        }
+        else
+        {
+            var project = doc.TryGetValue("projectId", out var pid) && pid is BsonObjectId
+                ? await _projects.FindOneAsync(new BsonDocument("_id", pid), cancellationToken: cancellationToken).ConfigureAwait(false)
+                : null;
+            result = _schemas.PhotoRules.ValidateForCapture(doc, DepartmentMapper.FromBson(department), project is null ? null : ProjectMapper.FromBson(project));
+        }
+        result.ThrowIfInvalid(CollectionNames.Photos);
+
+        var stored = _protector.Protect(doc);
+        (await _photos.InsertAsync([stored], cancellationToken: cancellationToken).ConfigureAwait(false)).ThrowOnError();
+        return _protector.Decrypt(stored);
+    }
+
+    /// <summary>The photo as <paramref name="device"/> may read it, or null when it does not exist (13 when it belongs to another department).</summary>
+    public async Task<BsonDocument?> GetAsync(DevicePrincipal device, ObjectId id, CancellationToken cancellationToken = default)
+    {
+        var stored = await _photos.FindOneAsync(new BsonDocument("_id", id), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return stored is null ? null : _protector.Unprotect(stored, device, _authorizer);
+    }
+
+    /// <summary>The stored form (encrypted fields as ciphertext), for diagnostics and tests.</summary>
+    public Task<BsonDocument?> GetStoredAsync(ObjectId id, CancellationToken cancellationToken = default) =>
+        _photos.FindOneAsync(new BsonDocument("_id", id), cancellationToken: cancellationToken);
+
+    /// <summary>
+    /// Partial update (the seed's PhotoMetadataUpdateSchema + repository update): the body is a partial photo — a
+    /// plain document of top-level fields or <c>{ $set: { … } }</c>. <c>_id</c> may not change; createdAt,
+    /// updatedAt and auditTrail are server-managed; lastModified defaults to now; updatedAt is stamped; an
+    /// "updated" audit entry naming the fields is pushed. The merged photo is validated before the write
+    /// (every violation named) and the engine validates again. Needs photo:update on the photo's department
+    /// (and on the target department when it changes); changing metadata.qualityRating also needs quality:review.
+    /// Returns null when the photo does not exist.
+    /// </summary>
+    public async Task<BsonDocument?> UpdateAsync(DevicePrincipal device, ObjectId id, BsonDocument body, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var patch = ReadPatch(body, id);
+        var existing = await _photos.FindOneAsync(new BsonDocument("_id", id), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (existing is null)
+        {
+            _authorizer.Demand(device, Permissions.PhotoUpdate, device?.DepartmentId);
+            return null;
+        }
+        var department = StringOf(existing, "departmentId");
+        _authorizer.Demand(device, Permissions.PhotoUpdate, department);
+        if (patch.TryGetValue("departmentId", out var target) && !BsonComparer.Instance.Equals(target, existing["departmentId"]))
+        {
+            _authorizer.Demand(device, Permissions.PhotoUpdate, target as BsonString is { } t ? t.Value : null);
+        }
+        if (patch.TryGetValue("metadata", out var newMetadata) && QualityChanges(existing, newMetadata))
+        {
+            _authorizer.Demand(device, Permissions.QualityReview, department);
+        }
+
+        var now = _time.GetUtcNow().UtcDateTime;
+        if (!patch.Contains("lastModified"))
+        {
+            patch.Set("lastModified", now);
+        }
+        patch.Set("updatedAt", now);
+        if (patch.TryGetValue("metadata", out var md) && md is BsonDocument)
+        {
+            var protectedMetadata = _protector.Protect(new BsonDocument { { "_id", id }, { "metadata", md } })["metadata"];
+            patch.Set("metadata", protectedMetadata);
+        }
+
+        var merged = existing.DeepClone();
+        foreach (var element in patch)
+        {
+            merged.Set(element.Name, element.Value);
+        }
+        _schemas.PhotoRules.Validate(merged).ThrowIfInvalid(CollectionNames.Photos);
+
+        var fields = new BsonArray();
+        foreach (var element in body.Contains("$set") ? body["$set"].AsDocument : body)
+        {
+            fields.Add(element.Name);
+        }
+        var update = new BsonDocument
+        {
+            { "$set", patch },
+            { "$push", new BsonDocument("auditTrail", AuditEntry("updated", now, device!, new BsonDocument("fields", fields))) },
+        };
+        var result = await _photos.FindAndModifyAsync(new FindAndModifyOptions
+        {
+            Query = new BsonDocument { { "_id", id }, { "departmentId", existing["departmentId"] } },
+            Update = update,
+            ReturnNew = true,
+        }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return result.Value is null ? null : _protector.Decrypt(result.Value);
+    }
+
+    /// <summary>Deletes a photo (photo:delete on its department); false when it did not exist.</summary>
+    public async Task<bool> DeleteAsync(DevicePrincipal device, ObjectId id, CancellationToken cancellationToken = default)
+    {
+        var existing = await _photos.FindOneAsync(new BsonDocument("_id", id), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (existing is null)
+        {
+            _authorizer.Demand(device, Permissions.PhotoDelete, device?.DepartmentId);
+            return false;
+        }
+        _authorizer.Demand(device, Permissions.PhotoDelete, StringOf(existing, "departmentId"));
+        var result = (await _photos.DeleteAsync([new DeleteStatement { Filter = new BsonDocument { { "_id", id }, { "departmentId", existing["departmentId"] } }, Limit = 1 }],
+            cancellationToken: cancellationToken).ConfigureAwait(false)).ThrowOnError();
+        return result.N == 1;
+    }
+
+    private static BsonDocument ReadPatch(BsonDocument body, ObjectId id)
+    {
+        BsonDocument source = body;
+        if (body.ElementCount > 0 && body.GetElement(0).Name.StartsWith('$'))
+        {
+            if (body.ElementCount != 1 || body.GetElement(0).Name != "$set" || body["$set"] is not BsonDocument set)
+            {
+                throw new MongoException(ErrorCodes.BadValue, "a photo update is a partial photo or { $set: { … } }; other operators are not accepted");
+            }
+            source = set;
+        }
+        var patch = new BsonDocument();
+        foreach (var element in source)
+        {
+            if (element.Name.Contains('.', StringComparison.Ordinal) || element.Name.StartsWith('$'))
+            {
+                throw new MongoException(ErrorCodes.BadValue, $"'{element.Name}': update top-level photo fields (send the whole metadata object)");
+            }
+            if (element.Name == "_id")
+            {
+                if (!BsonComparer.Instance.Equals(element.Value, new BsonObjectId(id)))
+                {
+                    throw new MongoException(ErrorCodes.ImmutableField, "_id cannot change");
+                }
+                continue;
+            }
+            if (ServerManaged.Contains(element.Name))
+            {
+                throw new MongoException(ErrorCodes.ImmutableField, $"'{element.Name}' is maintained by the server");
+            }
+            patch.Add(element.Name, element.Value switch { BsonDocument d => d.DeepClone(), BsonArray a => a.DeepClone(), var v => v });
+        }
+        if (patch.ElementCount == 0)
+        {
+            throw new MongoException(ErrorCodes.BadValue, "the update names no field");
+        }
+        return patch;
+    }
+
+    private static bool QualityChanges(BsonDocument existing, BsonValue newMetadata)
+    {
+        BsonValue? before = existing.TryGetValue("metadata", out var m) && m is BsonDocument md && md.TryGetValue("qualityRating", out var q) ? q : null;
+        BsonValue? after = newMetadata is BsonDocument nm && nm.TryGetValue("qualityRating", out var q2) ? q2 : null;
+        return before is null ? after is not null : after is null || BsonComparer.Instance.Compare(before, after) != 0;
+    }
+
+    private static BsonDocument AuditEntry(string action, DateTime at, DevicePrincipal device, BsonDocument? details)
+    {
+        var entry = new BsonDocument
+        {
+            { "action", action },
+            { "timestamp", at },
+            { "userId", device.DeviceId },
+            { "deviceId", device.DeviceId },
+        };
+        var d = details ?? new BsonDocument();
+        d.Set("sessionId", device.SessionId);
+        entry.Add("details", d);
+        return entry;
+    }
+
+    internal static string? StringOf(BsonDocument doc, string name) => doc.TryGetValue(name, out var v) && v is BsonString s ? s.Value : null;
+}
