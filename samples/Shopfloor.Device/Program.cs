@@ -20,6 +20,16 @@ try
     {
         case "simulate":
             return await SimulateAsync();
+        case "demo":
+            // The Shopfloor demo server with simulated tablets syncing into it instead of the stand-in photo generator.
+            return await new Shopfloor.Demo.DemoRunner(new Shopfloor.Demo.DemoOptions
+            {
+                DataDirectory = Flag("data", "./shopfloor-data"),
+                HttpPort = Int("port", 5080),
+                WirePort = Int("wire-port", 27017),
+                Photos = Int("photos", 400),
+                ExitAfter = flags.ContainsKey("exit-after") ? TimeSpan.FromSeconds(Int("exit-after", 0)) : null,
+            }, _ => new SimulatedDeviceFleet(TimeSpan.FromSeconds(Int("interval", 10)), Int("devices", 1))).RunAsync(Console.Out, ct);
         case "sign-in":
             return await SignInAsync();
         case "capture":
@@ -37,6 +47,7 @@ try
                   sync      push, pull and upload photos with progress bars
                   conflicts list merged and unresolved conflicts
                   status    photos on the device and their sync status
+                  demo      the Shopfloor demo server with simulated tablets syncing into it [--port N] [--wire-port N] [--devices N] [--interval S] [--exit-after S]
                   simulate  [--devices N per department] [--photos N per device] [--size BYTES] [--rounds N] [--offline P] [--seed N]
                 """);
             return command == "help" ? 0 : 2;
