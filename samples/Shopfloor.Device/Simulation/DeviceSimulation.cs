@@ -88,9 +88,10 @@ public static class DeviceSimulation
             var local = await device.Photos.FindAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             if (local.Count > 0)
             {
-                // Photos sorted by id so devices of a department tend to pick the same early photos: real contention.
+                // Devices of a department mostly edit the department's oldest photo they hold: real contention, so
+                // concurrent edits (one of them made offline or before a pull) meet on the server and merge.
                 local.Sort((a, b) => a["_id"].CompareTo(b["_id"]));
-                var photo = local[random.Next(Math.Min(local.Count, 3))];
+                var photo = random.NextDouble() < 0.7 ? local[0] : local[random.Next(local.Count)];
                 await device.EditMetadataAsync(photo["_id"], new BsonDocument
                 {
                     { "metadata.qualityRating", random.Next(1, 11) },

@@ -80,6 +80,13 @@ public sealed class DeviceSyncTests : IAsyncLifetime
         await local.SyncAsync(cancellationToken: Ct);
         await remote.SyncAsync(cancellationToken: Ct);
 
+        // The merge is recorded on the device whose write lost, settled by the rules (nothing left for review).
+        var conflicts = await local.GetConflictsAsync(includeResolved: true, Ct);
+        var rating = Assert.Single(conflicts, c => c.Conflict?.Path == "metadata.qualityRating");
+        Assert.Equal(9L, rating.Conflict!.Result!.ToInt64());
+        Assert.False(rating.Conflict.NeedsReview);
+        Assert.Empty(await local.GetConflictsAsync(cancellationToken: Ct));
+
         var onServer = (await _server.ServerPhotosAsync(Ct)).Single();
         Assert.Equal(9L, onServer["metadata"].AsDocument["qualityRating"].ToInt64());
         Assert.Equal("M-LOCAL", onServer["metadata"].AsDocument["machineId"].AsString);
