@@ -1,6 +1,6 @@
 namespace Shopfloor.Device;
 
-/// <summary>The signed-in session the CLI keeps between commands: server, device, department and token (one per line).</summary>
+/// <summary>The signed-in session the CLI keeps between commands: sync server, device, department and token (one per line).</summary>
 public sealed record DeviceSessionFile(Uri Server, string DeviceId, string DepartmentId, string Token)
 {
     private const string FileName = "session.txt";

@@ -29,7 +29,7 @@ try
                 WirePort = Int("wire-port", 27017),
                 Photos = Int("photos", 400),
                 ExitAfter = flags.ContainsKey("exit-after") ? TimeSpan.FromSeconds(Int("exit-after", 0)) : null,
-            }, _ => new SimulatedDeviceFleet(TimeSpan.FromSeconds(Int("interval", 10)), Int("devices", 1))).RunAsync(Console.Out, ct);
+            }, _ => new SimulatedDeviceFleet(TimeSpan.FromSeconds(Int("interval", 10)), Int("devices", 1), syncPort: Int("sync-port", Int("port", 5080) + 1))).RunAsync(Console.Out, ct);
         case "sign-in":
             return await SignInAsync();
         case "capture":
@@ -41,13 +41,13 @@ try
         default:
             Console.WriteLine("""
                 usage: shopfloor-device <command> [--data DIR]
-                  sign-in   --server URL (--code DEPT_CODE --pin PIN | --token JWT --department ID) [--device ID]
+                  sign-in   --server URL (--code DEPT_CODE --pin PIN | --token JWT --department ID) [--device ID] [--sync URL (default: server port+1)]
                   capture   [--count N] [--size BYTES] [--project OBJECTID --job JOB-NUMBER]   (works offline)
                   edit      --id OBJECTID --set path=value [--set path=value ...]
                   sync      push, pull and upload photos with progress bars
                   conflicts list merged and unresolved conflicts
                   status    photos on the device and their sync status
-                  demo      the Shopfloor demo server with simulated tablets syncing into it [--port N] [--wire-port N] [--devices N] [--interval S] [--exit-after S]
+                  demo      the Shopfloor demo server with simulated tablets syncing into it, device sync on --sync-port (port+1) [--port N] [--wire-port N] [--devices N] [--interval S] [--exit-after S]
                   simulate  [--devices N per department] [--photos N per device] [--size BYTES] [--rounds N] [--offline P] [--seed N]
                 """);
             return command == "help" ? 0 : 2;
@@ -109,6 +109,7 @@ async Task<int> SimulateAsync()
 async Task<int> SignInAsync()
 {
     var server = new Uri(Flag("server", "http://127.0.0.1:5080"));
+    var syncUri = new Uri(Flag("sync", new UriBuilder(server) { Port = server.Port + 1 }.Uri.ToString()));
     var device = Flag("device", "tablet-" + Environment.MachineName.ToLowerInvariant());
     DeviceSessionFile session;
     if (flags.TryGetValue("token", out var token))
@@ -121,8 +122,10 @@ async Task<int> SignInAsync()
         using var http = new HttpClient();
         session = await SignInClient.SignInAsync(http, server, device, Flag("code", ""), Flag("pin", ""), ct);
     }
+    // The session keeps the sync address: sign-in is the only REST call the device makes.
+    session = session with { Server = syncUri };
     await session.SaveAsync(data, ct);
-    AnsiConsole.MarkupLineInterpolated($"[green]signed in[/] {session.DeviceId} to {session.DepartmentId} at {session.Server}");
+    AnsiConsole.MarkupLineInterpolated($"[green]signed in[/] {session.DeviceId} to {session.DepartmentId}; syncs with {session.Server}");
     return 0;
 }
 

@@ -13,14 +13,14 @@ namespace Shopfloor.Device;
 /// </summary>
 public sealed class ShopfloorSyncServer
 {
-    private ShopfloorSyncServer(SyncService sync, AttachmentService attachments, byte[] key)
+    private ShopfloorSyncServer(SyncService sync, AttachmentService attachments, byte[]? key)
     {
         Sync = sync;
         Attachments = attachments;
         _key = key;
     }
 
-    private readonly byte[] _key;
+    private readonly byte[]? _key;
 
     /// <summary>The document sync service.</summary>
     public SyncService Sync { get; }
@@ -34,14 +34,21 @@ public sealed class ShopfloorSyncServer
         .For("metadata.defectsFound", new FieldPolicy(MergeStrategy.SetUnion));
 
     /// <summary>Starts sync over <paramref name="database"/> of <paramref name="engine"/>, trusting HS256 tokens signed with <paramref name="key"/>.</summary>
-    public static async Task<ShopfloorSyncServer> StartAsync(OutpostEngine engine, string database, byte[] key, CancellationToken cancellationToken = default)
+    public static Task<ShopfloorSyncServer> StartAsync(OutpostEngine engine, string database, byte[] key, CancellationToken cancellationToken = default) =>
+        StartAsync(engine, database, new JwtSyncAuthenticator(key), key, cancellationToken);
+
+    /// <summary>
+    /// Starts sync trusting <paramref name="authenticator"/> (e.g. <see cref="ShopfloorTokenAuthenticator"/> for the
+    /// module's sign-in tokens); <paramref name="key"/> is only needed for <see cref="IssueToken"/>.
+    /// </summary>
+    public static async Task<ShopfloorSyncServer> StartAsync(OutpostEngine engine, string database, ISyncAuthenticator authenticator, byte[]? key, CancellationToken cancellationToken = default)
     {
         var options = new SyncServerOptions
         {
             Database = database,
             Rules = [new CollectionSyncRule("photos", new BsonDocument("departmentId", "{{token.departmentId}}")) { Policy = PhotoPolicy() }],
         };
-        var sync = new SyncService(engine, options, new JwtSyncAuthenticator(key));
+        var sync = new SyncService(engine, options, authenticator);
         await sync.InitializeAsync(cancellationToken).ConfigureAwait(false);
         var attachments = new AttachmentService(sync);
         await attachments.InitializeAsync(cancellationToken).ConfigureAwait(false);
@@ -50,5 +57,5 @@ public sealed class ShopfloorSyncServer
 
     /// <summary>A device token (1 day) for <paramref name="deviceId"/> of <paramref name="departmentId"/>.</summary>
     public string IssueToken(string deviceId, string departmentId) =>
-        JwtSyncAuthenticator.CreateToken(_key, deviceId, new Dictionary<string, object> { ["departmentId"] = departmentId }, TimeSpan.FromHours(24));
+        JwtSyncAuthenticator.CreateToken(_key ?? throw new InvalidOperationException("this server trusts external tokens; it has no key to issue any"), deviceId, new Dictionary<string, object> { ["departmentId"] = departmentId }, TimeSpan.FromHours(24));
 }

@@ -8,12 +8,33 @@ namespace Shopfloor.Device.Simulation;
 /// run (captures offline, edits, reconnects) syncs into the demo server's engine, and its summary goes to the demo log.
 /// Pass <c>ctx =&gt; new SimulatedDeviceFleet(...)</c> as the fleet factory of <see cref="DemoRunner"/>.
 /// </summary>
-public sealed class SimulatedDeviceFleet(TimeSpan interval, int devicesPerDepartment = 1, int photosPerRun = 2, string database = "shopfloor") : IDeviceFleet
+/// <remarks>With <paramref name="syncPort"/> above 0 it also serves device sync over HTTP on that port, trusting the
+/// module's sign-in tokens, so <c>shopfloor-device sign-in/capture/sync</c> processes can join the demo.</remarks>
+public sealed class SimulatedDeviceFleet(TimeSpan interval, int devicesPerDepartment = 1, int photosPerRun = 2, string database = "shopfloor", int syncPort = 0) : IDeviceFleet
 {
     /// <inheritdoc />
     public async Task RunAsync(DemoContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        Microsoft.AspNetCore.Builder.WebApplication? endpoint = null;
+        if (syncPort > 0)
+        {
+            var server = await ShopfloorSyncServer.StartAsync(context.Host.Engine, database, new ShopfloorTokenAuthenticator(context.Host.Services.Tokens), null, cancellationToken).ConfigureAwait(false);
+            endpoint = await DeviceSyncEndpoint.StartAsync(server, syncPort, cancellationToken).ConfigureAwait(false);
+            await context.Log.WriteLineAsync($"device sync: http://127.0.0.1:{syncPort}/ (sign in at {context.Host.BaseAddress}, then shopfloor-device sync)").ConfigureAwait(false);
+        }
+        try
+        {
+            await RunFleetAsync(context, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (endpoint is not null) await endpoint.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunFleetAsync(DemoContext context, CancellationToken cancellationToken)
+    {
         // One folder for the whole demo: devices reopen their databases run after run, so their outbox sequences continue.
         var directory = Path.Combine(Path.GetTempPath(), "shopfloor-demo-devices-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         int run = 0;
