@@ -53,7 +53,7 @@ try
             return command == "help" ? 0 : 2;
     }
 }
-catch (Exception e) when (e is MongoException or InvalidOperationException or SyncTransportException or HttpRequestException or KeyNotFoundException)
+catch (Exception e) when (e is MongoException or InvalidOperationException or SyncTransportException or Outpost.Sync.Protocol.SyncProtocolException or HttpRequestException or KeyNotFoundException)
 {
     AnsiConsole.MarkupLineInterpolated($"[red]{command} failed:[/] {e.Message}");
     return 1;
