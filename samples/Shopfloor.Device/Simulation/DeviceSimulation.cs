@@ -79,7 +79,8 @@ public static class DeviceSimulation
         for (int i = 0; i < photos; i++)
         {
             var project = projects[random.Next(projects.Count)];
-            await device.CapturePhotoAsync(project["_id"].AsObjectId, project["jobNumber"].AsString, options.PhotoSize, cancellationToken).ConfigureAwait(false);
+            var photo = await device.CapturePhotoAsync(project["_id"].AsObjectId, project["jobNumber"].AsString, options.PhotoSize, cancellationToken).ConfigureAwait(false);
+            state.CapturedIds.Add((device, photo["_id"]));
             Interlocked.Increment(ref state.Captured);
             Report(options, state, round, $"{device.Options.DeviceId} captured a photo{(device.Network.Online ? "" : " offline")}");
         }
@@ -122,15 +123,17 @@ public static class DeviceSimulation
     private static async Task<SimulationSummary> SummarizeAsync(List<ShopfloorDevice> devices, OutpostEngine engine, SimulationOptions options, RunState state, CancellationToken cancellationToken)
     {
         int synced = 0, merged = 0, review = 0;
+        // Only this run's captures count (a device reopened by a later run still holds earlier photos).
+        foreach (var (device, id) in state.CapturedIds)
+        {
+            var photo = await device.Photos.FindByIdAsync(id, cancellationToken).ConfigureAwait(false);
+            if (photo is not null && photo["syncStatus"] == "synced" && await device.Photos.GetSyncStatusAsync(id, cancellationToken).ConfigureAwait(false) == SyncStatus.Synced) synced++;
+        }
         foreach (var device in devices)
         {
-            var mine = await device.Photos.FindAsync(new BsonDocument("metadata.deviceInfo.deviceId", device.Options.DeviceId), cancellationToken: cancellationToken).ConfigureAwait(false);
-            foreach (var photo in mine)
-            {
-                if (photo["syncStatus"] == "synced" && await device.Photos.GetSyncStatusAsync(photo["_id"], cancellationToken).ConfigureAwait(false) == SyncStatus.Synced) synced++;
-            }
             foreach (var conflict in await device.GetConflictsAsync(includeResolved: true, cancellationToken).ConfigureAwait(false))
             {
+                if (conflict.At < state.Started) continue;
                 if (conflict.RejectionReason is not null || conflict.Conflict?.NeedsReview == true) review++;
                 else merged++;
             }
@@ -146,6 +149,8 @@ public static class DeviceSimulation
     private sealed class RunState(int planned)
     {
         public readonly int Planned = planned;
+        public readonly DateTime Started = DateTime.UtcNow;
+        public readonly System.Collections.Concurrent.ConcurrentBag<(ShopfloorDevice Device, BsonValue Id)> CapturedIds = [];
         public int Captured;
         public int Synced;
         public long Bytes;
