@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Outpost.Sync.Protocol;
+using Outpost.Sync.Server;
 
 namespace Outpost.Sync.Attachments;
 
@@ -31,5 +32,5 @@ public static class AttachmentEndpoints
     }
 
     private static Task ServeAsync(HttpContext http, AttachmentService service, string endpoint) =>
-        BsonPostHandler.HandleAsync(http, (body, token, ct) => service.HandleAsync(endpoint, body, token, ct));
+        BsonPostHandler.HandleAsync(http, AttachmentProtocol.MaxChunkSize + 64 * 1024, (body, token, ct) => service.HandleAsync(endpoint, body, token, ct));
 }

@@ -42,45 +42,8 @@ public static class SyncEndpoints
         return endpoints;
     }
 
-    private static async Task HandlePostAsync(HttpContext http, SyncService service, string endpoint)
-    {
-        BsonDocument reply;
-        try
-        {
-            var body = await ReadBodyAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
-            reply = await service.HandleAsync(endpoint, body, BearerToken(http.Request), http.RequestAborted).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException)
-        {
-            reply = SyncProtocolException.BadValue("body is not a BSON document: " + e.Message).ToBson();
-        }
-        http.Response.StatusCode = reply.TryGetValue("status", out var status) && reply["ok"].ToDouble() != 1 ? (int)status.ToInt64() : 200;
-        http.Response.ContentType = SyncProtocol.ContentType;
-        var bytes = BsonSerializer.Serialize(reply);
-        http.Response.ContentLength = bytes.Length;
-        await http.Response.Body.WriteAsync(bytes, http.RequestAborted).ConfigureAwait(false);
-    }
-
-    private static async Task<BsonDocument> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes) throw new InvalidOperationException("body too large");
-            buffer.Write(chunk, 0, read);
-        }
-        return BsonSerializer.Deserialize(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-    }
-
-    private static string? BearerToken(HttpRequest request)
-    {
-        var header = request.Headers.Authorization.ToString();
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return header[7..].Trim();
-        var query = request.Query["access_token"].ToString();
-        return string.IsNullOrEmpty(query) ? null : query;
-    }
+    private static Task HandlePostAsync(HttpContext http, SyncService service, string endpoint) =>
+        BsonPostHandler.HandleAsync(http, MaxBodyBytes, (body, token, ct) => service.HandleAsync(endpoint, body, token, ct));
 
     private static async Task HandleLiveAsync(HttpContext http, SyncService service)
     {
@@ -92,7 +55,7 @@ public static class SyncEndpoints
         Rules.SyncPrincipal principal;
         try
         {
-            principal = await service.AuthenticateAsync(BearerToken(http.Request), http.RequestAborted).ConfigureAwait(false);
+            principal = await service.AuthenticateAsync(BsonPostHandler.BearerToken(http.Request), http.RequestAborted).ConfigureAwait(false);
         }
         catch (SyncProtocolException)
         {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Outpost.Sync.Attachments;
 using Outpost.Sync.Protocol;
+using Outpost.Sync.Server;
 
 namespace Outpost.Sync.Snapshots;
 
@@ -43,5 +44,5 @@ public static class SnapshotFileEndpoints
     }
 
     private static Task ServeAsync(HttpContext http, SnapshotFileService service, string endpoint) =>
-        BsonPostHandler.HandleAsync(http, (body, token, ct) => service.HandleAsync(endpoint, body, token, ct));
+        BsonPostHandler.HandleAsync(http, AttachmentProtocol.MaxChunkSize + 64 * 1024, (body, token, ct) => service.HandleAsync(endpoint, body, token, ct));
 }

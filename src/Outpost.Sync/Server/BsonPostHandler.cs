@@ -3,23 +3,21 @@ using Outpost.Bson;
 using Outpost.Bson.Serialization;
 using Outpost.Sync.Protocol;
 
-namespace Outpost.Sync.Attachments;
+namespace Outpost.Sync.Server;
 
 /// <summary>
-/// Serves one BSON-bodied POST for the attachment and snapshot-file endpoints, with the same conventions as the core
-/// sync endpoints: bearer token, BSON in and out, the HTTP status taken from an error body's <c>status</c>.
+/// Serves one BSON-bodied POST of the sync endpoints (core, attachments, snapshot files): bearer token, BSON in and
+/// out, the HTTP status taken from an error body's <c>status</c>.
 /// </summary>
 internal static class BsonPostHandler
 {
-    /// <summary>A chunk of up to 8 MiB plus its envelope.</summary>
-    private const int MaxBodyBytes = AttachmentProtocol.MaxChunkSize + 64 * 1024;
-
-    public static async Task HandleAsync(HttpContext http, Func<BsonDocument, string?, CancellationToken, Task<BsonDocument>> handler)
+    public static async Task HandleAsync(HttpContext http, int maxBodyBytes,
+        Func<BsonDocument, string?, CancellationToken, Task<BsonDocument>> handler)
     {
         BsonDocument reply;
         try
         {
-            var body = await ReadBodyAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
+            var body = await ReadBodyAsync(http.Request, maxBodyBytes, http.RequestAborted).ConfigureAwait(false);
             reply = await handler(body, BearerToken(http.Request), http.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException)
@@ -33,21 +31,21 @@ internal static class BsonPostHandler
         await http.Response.Body.WriteAsync(bytes, http.RequestAborted).ConfigureAwait(false);
     }
 
-    private static async Task<BsonDocument> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<BsonDocument> ReadBodyAsync(HttpRequest request, int maxBodyBytes, CancellationToken cancellationToken)
     {
-        int capacity = request.ContentLength is > 0 and <= MaxBodyBytes ? (int)request.ContentLength.Value : 64 * 1024;
+        int capacity = request.ContentLength is long length && length > 0 && length <= maxBodyBytes ? (int)length : 64 * 1024;
         using var buffer = new MemoryStream(capacity);
         var chunk = new byte[64 * 1024];
         int read;
         while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
         {
-            if (buffer.Length + read > MaxBodyBytes) throw new InvalidOperationException("body too large");
+            if (buffer.Length + read > maxBodyBytes) throw new InvalidOperationException("body too large");
             buffer.Write(chunk, 0, read);
         }
         return BsonSerializer.Deserialize(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
 
-    private static string? BearerToken(HttpRequest request)
+    internal static string? BearerToken(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return header[7..].Trim();
