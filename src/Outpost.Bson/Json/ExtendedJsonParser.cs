@@ -6,7 +6,7 @@ namespace Outpost.Bson.Json;
 /// <summary>
 /// A recursive-descent parser for Extended JSON v2 that also accepts mongosh conveniences: unquoted keys,
 /// single-quoted strings, NaN/Infinity literals, and the helpers ObjectId("…"), ISODate("…"), NumberLong(…),
-/// NumberInt(…), NumberDecimal("…"). Objects are parsed generically, then objects whose keys form an Extended JSON
+/// NumberInt(…), NumberDecimal("…"), Timestamp(t, i), and /pattern/flags regular-expression literals. Objects are parsed generically, then objects whose keys form an Extended JSON
 /// wrapper (<c>$oid</c>, <c>$numberLong</c>, …) are converted, with the exact key set and value types validated.
 /// Why not Utf8JsonReader: it cannot read the shell syntax, and one code path is simpler to keep exact.
 /// </summary>
@@ -62,6 +62,11 @@ internal sealed class ExtendedJsonParser
                 if (IsIdentifierStart(c))
                 {
                     return ParseIdentifierValue();
+                }
+
+                if (c == '/')
+                {
+                    return ParseRegexLiteral();
                 }
 
                 throw Error($"Unexpected character '{c}'");
@@ -348,6 +353,11 @@ internal sealed class ExtendedJsonParser
         SkipWhitespace();
         BsonValue? argument = Peek() == ')' ? null : ParseValue();
         SkipWhitespace();
+        if (word == "Timestamp")
+        {
+            return ParseTimestampHelper(argument, start);
+        }
+
         Expect(')');
         try
         {
@@ -375,6 +385,71 @@ internal sealed class ExtendedJsonParser
         {
             throw Error($"Invalid argument to {word}(…): {e.Message}", start);
         }
+    }
+
+    // mongosh's Timestamp(t, i): the first argument is already parsed; read ", i)".
+    private BsonTimestamp ParseTimestampHelper(BsonValue? seconds, int start)
+    {
+        Expect(',');
+        BsonValue increment = ParseValue();
+        SkipWhitespace();
+        Expect(')');
+        if (seconds is not (BsonInt32 or BsonInt64) || increment is not (BsonInt32 or BsonInt64))
+        {
+            throw Error("Timestamp(t, i) takes two integers", start);
+        }
+
+        return new BsonTimestamp(ToUInt32(seconds, start), ToUInt32(increment, start));
+    }
+
+    // A JavaScript regular-expression literal as mongosh accepts it: /pattern/flags. The pattern runs to the first
+    // unescaped '/' outside a [...] class; escapes are kept as written (they belong to the regex, not to JSON).
+    private BsonRegularExpression ParseRegexLiteral()
+    {
+        int start = _pos++;
+        var pattern = new StringBuilder();
+        bool inClass = false;
+        while (true)
+        {
+            if (_pos >= _text.Length || _text[_pos] is '\n' or '\r')
+            {
+                throw Error("Unterminated regular expression literal", start);
+            }
+
+            char c = _text[_pos++];
+            if (c == '\\' && _pos < _text.Length)
+            {
+                pattern.Append(c).Append(_text[_pos++]);
+                continue;
+            }
+
+            if (c == '/' && !inClass)
+            {
+                break;
+            }
+
+            inClass = c == '[' ? true : c == ']' ? false : inClass;
+            pattern.Append(c);
+        }
+
+        int flagsStart = _pos;
+        while (_pos < _text.Length && char.IsAsciiLetter(_text[_pos]))
+        {
+            _pos++;
+        }
+
+        // BSON stores options sorted alphabetically; unknown letters are rejected like the BSON corpus does.
+        var flags = _text.AsSpan(flagsStart, _pos - flagsStart).ToArray();
+        Array.Sort(flags);
+        foreach (char f in flags)
+        {
+            if (f is not ('i' or 'l' or 'm' or 's' or 'u' or 'x'))
+            {
+                throw Error($"Invalid regular expression flag '{f}'", flagsStart);
+            }
+        }
+
+        return new BsonRegularExpression(pattern.ToString(), new string(flags));
     }
 
     private BsonValue CallOrBare(BsonValue value)

@@ -18,6 +18,28 @@ public sealed class BsonJsonTests
     }
 
     [Fact]
+    public void Shell_regex_literals_keep_escapes_and_sort_their_flags()
+    {
+        var doc = BsonDocument.Parse(@"{ a: /^a\/b[/x]c$/mi, b: { $in: [/x/, 'y'] } }");
+        var regex = (BsonRegularExpression)doc["a"];
+        Assert.Equal(@"^a\/b[/x]c$", regex.Pattern);
+        Assert.Equal("im", regex.Options);
+        Assert.Equal("x", ((BsonRegularExpression)doc["b"].AsDocument["$in"].AsArray[0]).Pattern);
+        Assert.Throws<BsonJsonException>(() => BsonDocument.Parse("{ a: /x/q }"));
+        Assert.Throws<BsonJsonException>(() => BsonDocument.Parse("{ a: /unterminated }"));
+    }
+
+    [Fact]
+    public void Shell_timestamp_helper_takes_seconds_and_increment()
+    {
+        var ts = (BsonTimestamp)BsonDocument.Parse("{ t: Timestamp(1700000000, 3) }")["t"];
+        Assert.Equal(1700000000u, ts.Seconds);
+        Assert.Equal(3u, ts.Increment);
+        Assert.Throws<BsonJsonException>(() => BsonDocument.Parse("{ t: Timestamp(1) }"));
+        Assert.Throws<BsonJsonException>(() => BsonDocument.Parse("{ t: Timestamp('a', 1) }"));
+    }
+
+    [Fact]
     public void Relaxed_numbers_take_the_smallest_integer_type()
     {
         var doc = BsonDocument.Parse("""{"i": 1, "l": 3000000000, "d": 1.0, "big": 1e400, "neg": -5}""");

@@ -14,8 +14,8 @@ public class FilterOperatorTests
         // equality, null vs missing, arrays
         { "{ a: 1 }", "{ a: 1 }", true },
         { "{ a: 1 }", "{ a: 1.0 }", true },
-        { "{ a: 1 }", "{ a: 1L }", true },
-        { "{ a: 1 }", "{ a: 1m }", true },
+        { "{ a: 1 }", "{ a: NumberLong(1) }", true },
+        { "{ a: 1 }", "{ a: NumberDecimal('1') }", true },
         { "{ a: 1 }", "{ a: '1' }", false },
         { "{ a: 1 }", "{ a: [2, 1] }", true },
         { "{ a: [1, 2] }", "{ a: [1, 2] }", true },
@@ -55,7 +55,7 @@ public class FilterOperatorTests
         { "{ a: { $gt: 1, $lt: 5 } }", "{ a: [0, 6] }", true },
         { "{ a: { $gt: Date(5) } }", "{ a: Date(6) }", true },
         { "{ a: { $gt: Date(5) } }", "{ a: 6 }", false },
-        { "{ a: { $lte: 2.5m } }", "{ a: 2 }", true },
+        { "{ a: { $lte: NumberDecimal('2.5') } }", "{ a: 2 }", true },
         // $in / $nin
         { "{ a: { $in: [1, 2] } }", "{ a: 2 }", true },
         { "{ a: { $in: [1, 2] } }", "{ a: [5, 2] }", true },
@@ -79,7 +79,7 @@ public class FilterOperatorTests
         { "{ a: { $exists: true } }", "{ a: [] }", true },
         { "{ a: { $type: 'string' } }", "{ a: 'x' }", true },
         { "{ a: { $type: 2 } }", "{ a: 'x' }", true },
-        { "{ a: { $type: 'number' } }", "{ a: 1L }", true },
+        { "{ a: { $type: 'number' } }", "{ a: NumberLong(1) }", true },
         { "{ a: { $type: 'array' } }", "{ a: [] }", true },
         { "{ a: { $type: 'int' } }", "{ a: [1.5, 2] }", true },
         { "{ a: { $type: ['bool', 'null'] } }", "{ a: null }", true },
@@ -87,8 +87,8 @@ public class FilterOperatorTests
         // $regex
         { "{ a: /ab/ }", "{ a: 'cabd' }", true },
         { "{ a: /AB/i }", "{ a: 'cabd' }", true },
-        { "{ a: { $regex: '^a.c$', $options: 's' } }", "{ a: 'a\nc' }", true },
-        { "{ a: { $regex: '^c', $options: 'm' } }", "{ a: 'a\nc' }", true },
+        { "{ a: { $regex: '^a.c$', $options: 's' } }", "{ a: 'a\\nc' }", true },
+        { "{ a: { $regex: '^c', $options: 'm' } }", "{ a: 'a\\nc' }", true },
         { "{ a: { $regex: 'a b', $options: 'x' } }", "{ a: 'ab' }", true },
         { "{ a: /x/ }", "{ a: 5 }", false },
         { "{ a: /x/ }", "{ a: ['y', 'x'] }", true },
@@ -119,7 +119,7 @@ public class FilterOperatorTests
         { "{ a: { $bitsAnyClear: 7 } }", "{ a: 7 }", false },
         { "{ a: { $bitsAllSet: 1 } }", "{ a: 1.5 }", false },
         { "{ a: { $bitsAllSet: 1 } }", "{ a: 'x' }", false },
-        { "{ a: { $bitsAllSet: [63] } }", "{ a: -1L }", true },
+        { "{ a: { $bitsAllSet: [63] } }", "{ a: NumberLong(-1) }", true },
         // $comment, geo
         { "{ a: 1, $comment: 'why' }", "{ a: 1 }", true },
         { "{ p: { $geoWithin: { $box: [[0, 0], [10, 10]] } } }", "{ p: [5, 5] }", true },
