@@ -83,11 +83,33 @@ public class BsonBenchmarks
         return view.TryGetValue("metadata.deviceInfo.cameraSettings.quality", out var value) ? value.AsInt32 : -1;
     }
 
+    /// <summary>
+    /// The closest BSON analogue of JsonDocument.Parse (which validates and indexes without materializing): visits every
+    /// element at every level in place, checking each length and terminator. Informational; the goal is stated against decode.
+    /// </summary>
+    [Benchmark(Description = "BSON walk every element (BsonDocumentView)")]
+    public int BsonLazyWalk() => Walk(new BsonDocumentView(_bson));
+
     [Benchmark(Description = "Extended JSON write (relaxed)")]
     public string ExtendedJsonWrite() => BsonJson.ToJson(_document);
 
     [Benchmark(Description = "Extended JSON parse (relaxed)")]
     public BsonDocument ExtendedJsonParse() => BsonJson.Parse(_extendedJson);
+
+    private static int Walk(BsonDocumentView view)
+    {
+        int count = 0;
+        foreach (var element in view)
+        {
+            count++;
+            if (element.Value.Type is BsonType.Document or BsonType.Array)
+            {
+                count += Walk(new BsonDocumentView(element.Value.Raw));
+            }
+        }
+
+        return count;
+    }
 
     [Benchmark(Description = "Key encode (compound, 3 fields)")]
     public byte[] KeyEncode() => BsonKeyEncoder.EncodeCompound(

@@ -10,6 +10,13 @@ if (args is ["sizes"])
     return 0;
 }
 
+// `-- codec-check`: Stopwatch cross-check of the BSON decode and lazy filter goals (CodecQuickCheck.cs).
+if (args is ["codec-check"])
+{
+    Outpost.Benchmarks.CodecQuickCheck.Run();
+    return 0;
+}
+
 // `-- engine [documents] [lookups]` runs the Stopwatch engine-vs-raw-SQLite harness (EngineScaleBenchmarks).
 if (args.Length > 0 && args[0] == "engine")
 {

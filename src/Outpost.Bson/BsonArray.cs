@@ -14,6 +14,16 @@ public sealed class BsonArray : BsonValue, IList<BsonValue>, IReadOnlyList<BsonV
     /// <summary>Creates an empty array with room for <paramref name="capacity"/> values.</summary>
     public BsonArray(int capacity) => _values = new List<BsonValue>(capacity);
 
+    /// <summary>Creates an array of the values of the given elements in order (the decoder's exact-size path).</summary>
+    internal BsonArray(ReadOnlySpan<BsonElement> elements)
+    {
+        _values = new List<BsonValue>(elements.Length);
+        foreach (var element in elements)
+        {
+            _values.Add(element.Value);
+        }
+    }
+
     /// <summary>Creates an array holding <paramref name="values"/> in order.</summary>
     public BsonArray(IEnumerable<BsonValue> values) => _values = [.. values];
 

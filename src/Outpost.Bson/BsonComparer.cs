@@ -9,7 +9,7 @@ namespace Outpost.Bson;
 /// int32/int64/double/decimal128 (NaN below all other numbers, NaN equals NaN, -0 equals 0); strings by UTF-8 bytes
 /// (simple collation); documents and arrays element by element. Equality and hashing are consistent with the order.
 /// </summary>
-public sealed class BsonComparer : IComparer<BsonValue>, IEqualityComparer<BsonValue>
+public sealed partial class BsonComparer : IComparer<BsonValue>, IEqualityComparer<BsonValue>
 {
     private BsonComparer() { }
 

@@ -23,6 +23,13 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
     /// <summary>Creates an empty document with room for <paramref name="capacity"/> elements.</summary>
     public BsonDocument(int capacity) => _elements = new List<BsonElement>(capacity);
 
+    /// <summary>Creates a document holding a copy of the given elements in order (the decoder's exact-size path).</summary>
+    internal BsonDocument(ReadOnlySpan<BsonElement> elements)
+    {
+        _elements = new List<BsonElement>(elements.Length);
+        _elements.AddRange(elements);
+    }
+
     /// <summary>Creates a document holding the given elements in order.</summary>
     public BsonDocument(IEnumerable<BsonElement> elements) => _elements = [.. elements];
 

@@ -1,4 +1,3 @@
-using System.Text;
 using Outpost.Bson;
 using Outpost.Bson.Serialization;
 using Outpost.Query.Filters;
@@ -7,26 +6,21 @@ namespace Outpost.Query;
 
 /// <summary>
 /// A compiled MongoDB query filter. Compile once, run many: <see cref="Matches(ReadOnlySpan{byte})"/> evaluates on BSON
-/// bytes, decoding only the top-level fields the filter reads (the whole document only for $expr/$jsonSchema).
+/// bytes in place through <see cref="BsonDocumentView"/> — nested paths are reached without decoding sub-documents and
+/// common comparisons read the values where they lie (the whole document is decoded only for $expr/$jsonSchema).
 /// Thread-safe once compiled.
 /// </summary>
 public sealed partial class QueryFilter
 {
     private readonly MatchNode _root;
-    private readonly byte[][]? _fieldNames;
-    private readonly string[] _fieldStrings = [];
+    private readonly bool _needsWholeDocument;
 
     private QueryFilter(MatchNode root, FilterAnalysis analysis, BsonDocument source)
     {
         _root = root;
         Analysis = analysis;
         Source = source;
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        if (root.CollectTopLevelFields(names))
-        {
-            _fieldStrings = [.. names];
-            _fieldNames = _fieldStrings.Select(Encoding.UTF8.GetBytes).ToArray();
-        }
+        _needsWholeDocument = !root.CollectTopLevelFields(new HashSet<string>(StringComparer.Ordinal));
     }
 
     /// <summary>The filter document as given.</summary>
@@ -62,10 +56,16 @@ public sealed partial class QueryFilter
 
     public bool Matches(ReadOnlySpan<byte> bson) => Matches(bson, null);
 
-    /// <summary>Matches BSON bytes, decoding only what the filter reads.</summary>
+    /// <summary>Matches BSON bytes, reading in place only what the filter needs.</summary>
+    /// <exception cref="BsonFormatException">When the bytes the filter reads are malformed.</exception>
     public bool Matches(ReadOnlySpan<byte> bson, MatchDetails? details)
     {
-        var document = _fieldNames is null ? BsonSerializer.Deserialize(bson) : BsonSpanReader.ReadFields(bson, _fieldNames, _fieldStrings);
-        return _root.Matches(document, details);
+        // The strict decoder rejects a length prefix that disagrees with the input; the view would only ignore extra bytes.
+        if (_needsWholeDocument || bson.Length < 5 || System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(bson) != bson.Length)
+        {
+            return _root.Matches(BsonSerializer.Deserialize(bson), details);
+        }
+
+        return _root.Matches(new BsonDocumentView(bson), details);
     }
 }

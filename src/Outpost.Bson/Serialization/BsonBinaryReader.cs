@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -8,18 +9,31 @@ namespace Outpost.Bson.Serialization;
 /// <summary>
 /// Strict decoder over a span. Every length is checked against the bytes actually remaining before it is used,
 /// so garbage input can only produce <see cref="BsonFormatException"/>, never an out-of-range read or a huge allocation.
+/// Elements are first collected on a pooled stack shared by all nesting levels, so each document's and array's list is
+/// allocated once at its exact size instead of growing; field names come from <see cref="FieldNameCache"/>.
 /// </summary>
 internal ref struct BsonBinaryReader
 {
+    // Strict: invalid UTF-8 throws instead of becoming U+FFFD, so one pass both validates and transcodes.
+    private const int ShallowDepth = 32;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private readonly ReadOnlySpan<byte> _buffer;
     private readonly BsonReaderOptions _options;
     private int _position;
+    private BsonElement[]? _stack;
+    private int _stackCount;
+    private int _stackHighWater;
 
     internal BsonBinaryReader(ReadOnlySpan<byte> buffer, BsonReaderOptions options)
     {
         _buffer = buffer;
         _options = options;
         _position = 0;
+        _stack = null;
+        _stackCount = 0;
+        _stackHighWater = 0;
     }
 
     internal BsonDocument ReadTopLevel()
@@ -40,66 +54,129 @@ internal ref struct BsonBinaryReader
             throw Error($"Document length prefix {declared} does not match the input length {_buffer.Length}");
         }
 
-        var document = ReadDocument(_buffer.Length, depth: 1);
-        return document;
+        try
+        {
+            return ReadDocument(_buffer.Length, depth: 1);
+        }
+        finally
+        {
+            ReleaseStack();
+        }
     }
 
     /// <summary>Materializes one value whose bytes are exactly <paramref name="raw"/> (used by the lazy views).</summary>
     internal static BsonValue ReadSingleValue(BsonType type, ReadOnlySpan<byte> raw, BsonReaderOptions options)
     {
         var reader = new BsonBinaryReader(raw, options);
-        var value = reader.ReadValue(type, raw.Length, depth: 1, name: string.Empty);
-        if (reader._position != raw.Length)
+        try
         {
-            throw Error($"Value of type {type} does not fill its {raw.Length} bytes", reader._position);
-        }
+            var value = reader.ReadValue(type, raw.Length, depth: 1, name: string.Empty);
+            if (reader._position != raw.Length)
+            {
+                throw Error($"Value of type {type} does not fill its {raw.Length} bytes", reader._position);
+            }
 
-        return value;
+            return value;
+        }
+        finally
+        {
+            reader.ReleaseStack();
+        }
     }
 
     private BsonDocument ReadDocument(int limit, int depth)
     {
-        // The stack check keeps a very large configured MaxDepth from turning into a stack overflow.
-        if (depth > _options.MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
-        {
-            throw Error($"Nesting exceeds the maximum depth of {_options.MaxDepth}");
-        }
+        CheckDepth(depth);
 
         int start = _position;
         int end = ReadContainerEnd(limit);
-        var document = new BsonDocument();
+        int mark = _stackCount;
         while (_position < end - 1)
         {
             var type = (BsonType)(sbyte)_buffer[_position++];
-            string name = ReadCString(end - 1);
-            document.Add(name, ReadValue(type, end - 1, depth, name));
+            string name = ReadName(end - 1);
+            Push(new BsonElement(name, ReadValue(type, end - 1, depth, name)));
         }
 
         FinishContainer(start, end);
+        var document = new BsonDocument(_stack.AsSpan(mark, _stackCount - mark));
+        Pop(mark);
         return document;
     }
 
     private BsonArray ReadArray(int limit, int depth)
     {
-        // The stack check keeps a very large configured MaxDepth from turning into a stack overflow.
-        if (depth > _options.MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
-        {
-            throw Error($"Nesting exceeds the maximum depth of {_options.MaxDepth}");
-        }
+        CheckDepth(depth);
 
         int start = _position;
         int end = ReadContainerEnd(limit);
-        var array = new BsonArray();
+        int mark = _stackCount;
         while (_position < end - 1)
         {
             var type = (BsonType)(sbyte)_buffer[_position++];
-            // Array keys are accepted as written (the corpus requires it); they are regenerated on write.
-            string name = ReadCString(end - 1);
-            array.Add(ReadValue(type, end - 1, depth, name));
+            // Array keys are accepted as written (the corpus requires it) and regenerated on write, so they are
+            // validated but never turned into strings.
+            SkipCString(end - 1);
+            Push(new BsonElement(string.Empty, ReadValue(type, end - 1, depth, string.Empty)));
         }
 
         FinishContainer(start, end);
+        var array = new BsonArray(_stack.AsSpan(mark, _stackCount - mark));
+        Pop(mark);
         return array;
+    }
+
+    private readonly void CheckDepth(int depth)
+    {
+        // The stack check keeps a very large configured MaxDepth from turning into a stack overflow; shallow levels
+        // (all real documents) skip it because a few dozen frames cannot exhaust the stack.
+        if (depth > _options.MaxDepth || (depth > ShallowDepth && !RuntimeHelpers.TryEnsureSufficientExecutionStack()))
+        {
+            throw DepthError();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly BsonFormatException DepthError() => Error($"Nesting exceeds the maximum depth of {_options.MaxDepth}");
+
+    private void Push(BsonElement element)
+    {
+        if (_stack is null || _stackCount == _stack.Length)
+        {
+            Grow();
+        }
+
+        _stack![_stackCount++] = element;
+    }
+
+    private void Grow()
+    {
+        var larger = ArrayPool<BsonElement>.Shared.Rent(_stack is null ? 64 : _stack.Length * 2);
+        if (_stack is not null)
+        {
+            _stack.AsSpan(0, _stackCount).CopyTo(larger);
+            ReleaseStack();
+        }
+
+        _stack = larger;
+    }
+
+    /// <summary>Drops the elements above <paramref name="mark"/> (cleared once, on release, up to the high-water mark).</summary>
+    private void Pop(int mark)
+    {
+        _stackHighWater = Math.Max(_stackHighWater, _stackCount);
+        _stackCount = mark;
+    }
+
+    private void ReleaseStack()
+    {
+        if (_stack is not null)
+        {
+            // Clear every slot ever used so the pooled array keeps no decoded values alive.
+            _stack.AsSpan(0, Math.Max(_stackHighWater, _stackCount)).Clear();
+            ArrayPool<BsonElement>.Shared.Return(_stack);
+            _stack = null;
+        }
     }
 
     /// <summary>Reads a container's length prefix and returns its end offset after validating it lies within <paramref name="limit"/>.</summary>
@@ -312,14 +389,74 @@ internal ref struct BsonBinaryReader
             throw Error("String is not terminated by a NUL byte", _position + length - 1);
         }
 
-        var text = bytes[..^1];
-        if (!Utf8.IsValid(text))
+        var utf8 = bytes[..^1];
+        string text;
+        try
+        {
+            // Most stored strings are ASCII: one vectorized check, then a plain widening copy into the new string.
+            text = Ascii.IsValid(utf8)
+                ? string.Create(utf8.Length, utf8, static (chars, source) => Ascii.ToUtf16(source, chars, out _))
+                : StrictUtf8.GetString(utf8);
+        }
+        catch (DecoderFallbackException)
         {
             throw Error("String is not valid UTF-8", at);
         }
 
         _position += length;
-        return Encoding.UTF8.GetString(text);
+        return text;
+    }
+
+    /// <summary>An element name: short ASCII names come from the shared cache, others are decoded like cstrings.</summary>
+    private string ReadName(int limit)
+    {
+        int nul = FindNul(limit);
+        if (nul >= 0 && FieldNameCache.Shared.GetOrAdd(_buffer.Slice(_position, nul)) is { } cached)
+        {
+            _position += nul + 1;
+            return cached;
+        }
+
+        return ReadCString(limit);
+    }
+
+    /// <summary>Offset of the next NUL from the current position before <paramref name="limit"/>, or -1.</summary>
+    private readonly int FindNul(int limit)
+    {
+        // Names are short: a plain loop over the first bytes beats the vectorized search's set-up cost.
+        int end = Math.Min(limit, _position + 16);
+        for (int i = _position; i < end; i++)
+        {
+            if (_buffer[i] == 0)
+            {
+                return i - _position;
+            }
+        }
+
+        if (end == limit)
+        {
+            return -1;
+        }
+
+        int rest = _buffer[end..limit].IndexOf((byte)0);
+        return rest < 0 ? -1 : rest + (end - _position);
+    }
+
+    private void SkipCString(int limit)
+    {
+        int at = _position;
+        int nul = FindNul(limit);
+        if (nul < 0)
+        {
+            throw Error("Missing NUL terminator of a name or cstring", at);
+        }
+
+        if (!Utf8.IsValid(_buffer.Slice(_position, nul)))
+        {
+            throw Error("Name or cstring is not valid UTF-8", at);
+        }
+
+        _position += nul + 1;
     }
 
     private string ReadCString(int limit)
@@ -342,15 +479,19 @@ internal ref struct BsonBinaryReader
         return Encoding.UTF8.GetString(text);
     }
 
-    private void Need(int count, int limit)
+    private readonly void Need(int count, int limit)
     {
         if (count > limit - _position)
         {
-            throw Error($"Truncated input: {count} bytes needed, {Math.Max(0, limit - _position)} available", _position);
+            throw TruncatedError(count, limit);
         }
     }
 
-    private BsonFormatException Error(string message) => new(message, _position);
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly BsonFormatException TruncatedError(int count, int limit) =>
+        Error($"Truncated input: {count} bytes needed, {Math.Max(0, limit - _position)} available", _position);
+
+    private readonly BsonFormatException Error(string message) => new(message, _position);
 
     private static BsonFormatException Error(string message, int offset) => new(message, offset);
 

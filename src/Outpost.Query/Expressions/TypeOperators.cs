@@ -204,7 +204,8 @@ internal static class TypeOperators
                 {
                     BsonBoolean b => b.Value ? "true" : "false",
                     BsonObjectId o => o.Value.ToString(),
-                    BsonString or BsonInt32 or BsonInt64 or BsonDouble or BsonDecimal128 or BsonDateTime or BsonSymbol => StringOperators.CoerceToString(v, "$convert"),
+                    BsonDouble d => DoubleFormatter.Format(d.Value),
+                    BsonString or BsonInt32 or BsonInt64 or BsonDecimal128 or BsonDateTime or BsonSymbol => StringOperators.CoerceToString(v, "$convert"),
                     _ => throw Unsupported(v, target),
                 };
             case BsonType.Boolean:

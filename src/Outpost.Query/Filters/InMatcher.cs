@@ -43,6 +43,35 @@ internal sealed class InMatcher : LeafMatcher
 
     public BsonArray Values { get; }
 
+    public override bool MatchesView(BsonValueView value)
+    {
+        if (_set is not null)
+        {
+            return MatchesValue(value.ToBsonValue()); // large lists: hash the decoded value
+        }
+
+        if (_hasNull && value.Type == BsonType.Null)
+        {
+            return true;
+        }
+
+        bool simple = ReferenceEquals(_comparer, BsonComparer.Instance);
+        foreach (var v in _values)
+        {
+            switch (ValueMatching.CompareView(ComparisonOperator.Eq, value, v, simple))
+            {
+                case true:
+                    return true;
+                case null:
+                    return MatchesValue(value.ToBsonValue());
+            }
+        }
+
+        // Regexes only ever match strings, symbols and regexes.
+        return _regexes.Length > 0 && (value.Type is BsonType.String or BsonType.Symbol or BsonType.RegularExpression) &&
+               MatchesValue(value.ToBsonValue());
+    }
+
     public override bool MatchesValue(BsonValue? value)
     {
         if (value is null || value.Type == BsonType.Null)

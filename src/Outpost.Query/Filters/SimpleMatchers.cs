@@ -9,6 +9,8 @@ internal sealed class ExistsMatcher(FieldPath path) : LeafMatcher(path)
     protected override bool ExpandLeafArrays => false;
 
     public override bool MatchesValue(BsonValue? value) => value is not null;
+
+    public override bool MatchesView(BsonValueView value) => true;
 }
 
 /// <summary>$type with BSON type numbers, aliases and "number".</summary>
@@ -28,6 +30,10 @@ internal sealed class TypeMatcher(FieldPath? path, BsonType[] types, bool number
 
         return Array.IndexOf(types, value.Type) >= 0;
     }
+
+    public override bool MatchesView(BsonValueView value) =>
+        (number && value.Type is BsonType.Int32 or BsonType.Int64 or BsonType.Double or BsonType.Decimal128) ||
+        Array.IndexOf(types, value.Type) >= 0;
 }
 
 /// <summary>$size: only arrays, never their elements.</summary>
@@ -36,6 +42,22 @@ internal sealed class SizeMatcher(FieldPath? path, int size) : LeafMatcher(path)
     protected override bool ExpandLeafArrays => false;
 
     public override bool MatchesValue(BsonValue? value) => value is BsonArray a && a.Count == size;
+
+    public override bool MatchesView(BsonValueView value)
+    {
+        if (value.Type != BsonType.Array)
+        {
+            return false;
+        }
+
+        int count = 0;
+        foreach (var element in value.AsArray)
+        {
+            count++;
+        }
+
+        return count == size;
+    }
 }
 
 /// <summary>$mod: [divisor, remainder] on numbers truncated to integers; NaN and infinities never match.</summary>
@@ -246,6 +268,8 @@ internal sealed class ValueNotMatcher(LeafMatcher[] inner) : LeafMatcher(null)
 internal sealed class ConstantNode(bool value) : MatchNode
 {
     public override bool Matches(BsonDocument document, MatchDetails? details) => value;
+
+    public override bool Matches(BsonDocumentView document, MatchDetails? details) => value;
 
     public override bool CollectTopLevelFields(HashSet<string> names) => true;
 }

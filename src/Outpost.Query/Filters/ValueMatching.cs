@@ -49,6 +49,54 @@ internal static class ValueMatching
         };
     }
 
+    /// <summary>
+    /// <see cref="Compare"/> on a present value read in place: the decision when it can be made on the bytes (type
+    /// brackets, null, NaN, numbers, strings under the simple collation, dates, ObjectIds, booleans), otherwise null
+    /// and the caller decodes the value.
+    /// </summary>
+    public static bool? CompareView(ComparisonOperator op, BsonValueView value, BsonValue query, bool simpleCollation)
+    {
+        var queryType = query.Type;
+        if (queryType == BsonType.Null)
+        {
+            return op is ComparisonOperator.Eq or ComparisonOperator.Gte or ComparisonOperator.Lte && value.Type == BsonType.Null;
+        }
+
+        if (queryType is BsonType.MinKey or BsonType.MaxKey)
+        {
+            return null;
+        }
+
+        if (BsonComparer.GetBracket(value.Type) != BsonComparer.GetBracket(queryType))
+        {
+            return false;
+        }
+
+        switch (value.Type)
+        {
+            case BsonType.Decimal128:
+                return null; // may be NaN; the full comparison handles it
+            case BsonType.Double when double.IsNaN(value.AsDouble):
+                return IsNaN(query) && (op is ComparisonOperator.Eq or ComparisonOperator.Gte or ComparisonOperator.Lte);
+            case BsonType.String or BsonType.Symbol when !simpleCollation:
+                return null;
+        }
+
+        if (IsNaN(query) || !BsonComparer.TryCompare(value, query, out int c))
+        {
+            return null;
+        }
+
+        return op switch
+        {
+            ComparisonOperator.Eq => c == 0,
+            ComparisonOperator.Gt => c > 0,
+            ComparisonOperator.Gte => c >= 0,
+            ComparisonOperator.Lt => c < 0,
+            _ => c <= 0,
+        };
+    }
+
     public static bool IsNaN(BsonValue v) => v switch
     {
         BsonDouble d => double.IsNaN(d.Value),

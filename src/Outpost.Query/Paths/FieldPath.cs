@@ -9,6 +9,7 @@ namespace Outpost.Query.Paths;
 public sealed class FieldPath
 {
     private readonly string[] _parts;
+    private readonly byte[][] _utf8Parts;
     private readonly int[] _indexes;
 
     public FieldPath(string dotted)
@@ -17,9 +18,11 @@ public sealed class FieldPath
         Dotted = dotted;
         _parts = dotted.Split('.');
         _indexes = new int[_parts.Length];
+        _utf8Parts = new byte[_parts.Length][];
         for (int i = 0; i < _parts.Length; i++)
         {
             _indexes[i] = ParseIndex(_parts[i]);
+            _utf8Parts[i] = System.Text.Encoding.UTF8.GetBytes(_parts[i]);
         }
     }
 
@@ -31,6 +34,9 @@ public sealed class FieldPath
 
     /// <summary>The component at <paramref name="i"/>.</summary>
     public string this[int i] => _parts[i];
+
+    /// <summary>The component at <paramref name="i"/> as UTF-8, for matching element names in encoded BSON.</summary>
+    public ReadOnlySpan<byte> Utf8At(int i) => _utf8Parts[i];
 
     /// <summary>The array index a component denotes, or -1 when it is not a plain non-negative integer.</summary>
     public int IndexAt(int i) => _indexes[i];

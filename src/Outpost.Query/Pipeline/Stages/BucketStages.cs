@@ -135,6 +135,7 @@ internal static class BucketStages
         }
 
         BsonValue? groupBy = null, output = null;
+        GranularityRounder? rounder = null;
         long buckets = 0;
         foreach (var e in doc)
         {
@@ -156,7 +157,10 @@ internal static class BucketStages
                     break;
                 case "output": output = e.Value; break;
                 case "granularity":
-                    throw new MongoException(ErrorCodes.CommandNotSupported, "$bucketAuto 'granularity' is not supported by Outpost yet");
+                    rounder = e.Value is BsonString g
+                        ? GranularityRounder.Get(g.Value)
+                        : throw new MongoException(40261, $"The $bucketAuto 'granularity' field must be a string, but found type: {Values.TypeName(e.Value)}.");
+                    break;
                 default:
                     throw new MongoException(40245, $"Unrecognized option to $bucketAuto: {e.Name}.");
             }
@@ -168,12 +172,13 @@ internal static class BucketStages
         }
 
         var ctx = new CompileContext(context);
-        return new BucketAutoStage(ExpressionCompiler.Compile(groupBy, ctx), buckets, ParseOutput(output, ctx, "$bucketAuto"));
+        return new BucketAutoStage(ExpressionCompiler.Compile(groupBy, ctx), buckets, ParseOutput(output, ctx, "$bucketAuto"), rounder);
     }
 }
 
 /// <summary>$bucketAuto: sorts by the groupBy value (through the spilling $sort) and cuts into buckets of about n/buckets documents.</summary>
-internal sealed class BucketAutoStage(AggregationExpression groupBy, long buckets, List<(string Field, AccumulatorSpec Spec)> output) : PipelineStage
+internal sealed class BucketAutoStage(
+    AggregationExpression groupBy, long buckets, List<(string Field, AccumulatorSpec Spec)> output, GranularityRounder? rounder = null) : PipelineStage
 {
     public override string Name => "$bucketAuto";
 
@@ -186,6 +191,11 @@ internal sealed class BucketAutoStage(AggregationExpression groupBy, long bucket
             {
                 count++;
                 var v = Values.NullIfMissing(groupBy.Evaluate(new ExpressionScope(d, runtime.Context)));
+                if (rounder is not null)
+                {
+                    GranularityRounder.Validate(v);
+                }
+
                 yield return new BsonDocument { { "k", new BsonDocument("v", v) }, { "d", d } };
             }
         }
@@ -200,6 +210,16 @@ internal sealed class BucketAutoStage(AggregationExpression groupBy, long bucket
         // The sort drained the input, so count is known; buckets hold about count/buckets documents and never split equal values.
         long approx = (long)Math.Round((double)count / buckets, MidpointRounding.AwayFromZero);
         approx = Math.Max(approx, 1);
+        if (rounder is not null)
+        {
+            foreach (var result in RoundedBuckets(pending, approx, rounder, runtime))
+            {
+                yield return result;
+            }
+
+            yield break;
+        }
+
         int i = 0;
         var bucketList = new List<(BsonValue Min, BsonValue Max, Accumulator[] Accs)>();
         while (i < pending.Count && bucketList.Count < buckets)
@@ -230,6 +250,59 @@ internal sealed class BucketAutoStage(AggregationExpression groupBy, long bucket
             var (min, max, accs) = bucketList[b];
             var id = new BsonDocument { { "min", min }, { "max", b + 1 < bucketList.Count ? bucketList[b + 1].Min : max } };
             var result = new BsonDocument("_id", id);
+            for (int a = 0; a < accs.Length; a++)
+            {
+                result.Add(output[a].Field, accs[a].Result());
+            }
+
+            yield return result;
+        }
+    }
+
+    /// <summary>
+    /// MongoDB's bucketing with a granularity: each bucket takes about <paramref name="approx"/> documents (the last
+    /// takes the rest), its maximum is rounded up and absorbs every following value below that boundary, and the
+    /// next bucket starts at the previous maximum; the first minimum is rounded down. A maximum of 0 (all zeros)
+    /// becomes the next value rounded down, so boundaries stay exclusive.
+    /// </summary>
+    private IEnumerable<BsonDocument> RoundedBuckets(List<BsonDocument> pending, long approx, GranularityRounder rounder, StageRuntime runtime)
+    {
+        BsonValue Key(int index) => pending[index]["k"].AsDocument["v"];
+        int i = 0, made = 0;
+        BsonValue? previousMax = null;
+        while (i < pending.Count)
+        {
+            var accs = output.Select(o => o.Spec.Create()).ToArray();
+            void Add(int index)
+            {
+                var scope = new ExpressionScope(pending[index]["d"].AsDocument, runtime.Context);
+                for (int a = 0; a < accs.Length; a++)
+                {
+                    accs[a].Add(output[a].Spec.Input.Evaluate(scope));
+                }
+            }
+
+            BsonValue min = previousMax ?? rounder.RoundDown(Key(i));
+            BsonValue max = Key(i);
+            Add(i++);
+            long n = 1;
+            bool last = made == buckets - 1;
+            while (i < pending.Count && (last || n < approx))
+            {
+                max = Key(i);
+                Add(i++);
+                n++;
+            }
+
+            var boundary = rounder.RoundUp(max);
+            while (i < pending.Count && Values.Compare(Key(i), boundary) < 0)
+            {
+                Add(i++);
+            }
+
+            previousMax = boundary.ToDouble() == 0 && i < pending.Count ? rounder.RoundDown(Key(i)) : boundary;
+            made++;
+            var result = new BsonDocument("_id", new BsonDocument { { "min", min }, { "max", previousMax } });
             for (int a = 0; a < accs.Length; a++)
             {
                 result.Add(output[a].Field, accs[a].Result());
