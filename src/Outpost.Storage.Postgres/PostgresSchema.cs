@@ -13,7 +13,7 @@ internal static class PostgresSchema
     /// <summary>
     /// Session-level advisory lock held exclusively by an <see cref="StorageTransactionMode.Exclusive"/> transaction
     /// from before its snapshot until after its commit; read-write commits take it shared (transaction-scoped) in
-    /// <c>outpost_commit_guard</c>.
+    /// <see cref="CommitGuardSql"/>.
     /// </summary>
     public const long ExclusiveLockKey = 0x4F75_7470_6F73_7403;
 
@@ -55,22 +55,28 @@ internal static class PostgresSchema
     // A writer records the epoch just before its snapshot; an exclusive transaction advances it right after its
     // COMMIT. So a writer whose snapshot predates an exclusive commit always recorded an older epoch, and its commit
     // guard (taken under the shared lock, i.e. after that exclusive transaction released its lock) refuses it.
-    private static readonly string CreateV2 = $$"""
+    private const string CreateV2 = """
         CREATE SEQUENCE IF NOT EXISTS outpost_catalog_epoch;
-        CREATE OR REPLACE FUNCTION outpost_catalog_epoch() RETURNS bigint LANGUAGE sql VOLATILE AS $fn$
-            SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM outpost_catalog_epoch
-        $fn$;
-        CREATE OR REPLACE FUNCTION outpost_commit_guard(epoch bigint) RETURNS void LANGUAGE plpgsql AS $fn$
+        CREATE OR REPLACE FUNCTION outpost_epoch_moved() RETURNS bigint LANGUAGE plpgsql AS $fn$
         BEGIN
-            PERFORM pg_advisory_xact_lock_shared({{ExclusiveLockKey}});
-            IF outpost_catalog_epoch() <> epoch THEN
-                RAISE EXCEPTION 'an exclusive transaction (a catalog change) committed after this transaction began'
-                    USING ERRCODE = 'serialization_failure';
-            END IF;
+            RAISE EXCEPTION 'an exclusive transaction (a catalog change) committed after this transaction began'
+                USING ERRCODE = 'serialization_failure';
         END
         $fn$;
         UPDATE outpost_meta SET value = '2' WHERE name = 'schema_version' AND value = '1';
         """;
+
+    /// <summary>The current catalog epoch; sequences are read outside MVCC, so this is never a snapshot's value.</summary>
+    public const string EpochSql = "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM outpost_catalog_epoch";
+
+    /// <summary>
+    /// The commit guard of a read-write transaction ($1 = the epoch read before its snapshot): waits while an exclusive
+    /// transaction holds the lock, then fails with 40001 if one committed since. Plain SQL on the hot path (a PL/pgSQL
+    /// call costs more); the raising function runs only on a mismatch.
+    /// </summary>
+    public static readonly string CommitGuardSql =
+        $"SELECT pg_advisory_xact_lock_shared({ExclusiveLockKey}), CASE WHEN ({EpochSql}) <> $1 THEN outpost_epoch_moved() END";
+
 
     public static async Task<int> EnsureCreatedAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {

@@ -55,7 +55,7 @@ internal sealed class PostgresTransaction : IStorageTransaction
             {
                 // The catalog epoch is read BEFORE the snapshot: an exclusive transaction advances it only after it
                 // committed, so a snapshot that misses that commit always goes with an older epoch (see CommitAsync).
-                _epoch = (long)(await ExecuteBeforeBeginAsync("SELECT outpost_catalog_epoch()", cancellationToken).ConfigureAwait(false))!;
+                _epoch = (long)(await ExecuteBeforeBeginAsync(PostgresSchema.EpochSql, cancellationToken).ConfigureAwait(false))!;
                 break;
             }
 
@@ -220,7 +220,7 @@ internal sealed class PostgresTransaction : IStorageTransaction
             {
                 // Waits while an exclusive transaction (an index build on another node) runs, then refuses this commit
                 // if one committed after our snapshot: our writes may have used the catalog it replaced.
-                var guard = new NpgsqlBatchCommand("SELECT outpost_commit_guard($1)");
+                var guard = new NpgsqlBatchCommand(PostgresSchema.CommitGuardSql);
                 guard.Parameters.Add(new NpgsqlParameter<long> { TypedValue = _epoch });
                 _pending.BatchCommands.Add(guard);
             }
