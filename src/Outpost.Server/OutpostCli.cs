@@ -101,10 +101,23 @@ public static class OutpostCli
                     return false;
             }
         }
-        if (o.Storage != "sqlite" && !o.Storage.StartsWith("postgresql://", StringComparison.Ordinal) && !o.Storage.StartsWith("postgres://", StringComparison.Ordinal))
+        if (o.Storage != "sqlite" && !Outpost.Storage.Postgres.PostgresConnectionUri.IsUri(o.Storage))
         {
             error = $"--storage must be 'sqlite' or a postgresql:// URL, not '{o.Storage}'";
             return false;
+        }
+        if (o.Storage != "sqlite")
+        {
+            try
+            {
+                // Refuse a bad URL (unknown parameter, bad sslmode…) before starting anything.
+                _ = Outpost.Storage.Postgres.PostgresConnectionUri.ToConnectionString(o.Storage);
+            }
+            catch (ArgumentException e)
+            {
+                error = "--storage: " + e.Message;
+                return false;
+            }
         }
         options = o;
         return true;

@@ -159,22 +159,11 @@ public static class ServerHost
         return await OutpostEngine.OpenAsync(new EngineOptions { Storage = storage, OwnsStorage = true }).ConfigureAwait(false);
     }
 
-    /// <summary>postgresql://user:password@host:port/db?options → Npgsql's key=value form.</summary>
-    public static string ToNpgsqlConnectionString(string url)
-    {
-        var uri = new Uri(url);
-        var parts = new List<string> { $"Host={uri.Host}" };
-        if (uri.Port > 0) parts.Add($"Port={uri.Port}");
-        if (uri.UserInfo.Length > 0)
-        {
-            string[] user = uri.UserInfo.Split(':', 2);
-            parts.Add($"Username={Uri.UnescapeDataString(user[0])}");
-            if (user.Length > 1) parts.Add($"Password={Uri.UnescapeDataString(user[1])}");
-        }
-        string db = uri.AbsolutePath.Trim('/');
-        if (db.Length > 0) parts.Add($"Database={Uri.UnescapeDataString(db)}");
-        return string.Join(';', parts);
-    }
+    /// <summary>
+    /// postgresql://user:password@host:port/db?options → Npgsql's key=value form; libpq query parameters are mapped,
+    /// unknown ones throw <see cref="ArgumentException"/> (see <see cref="PostgresConnectionUri"/>).
+    /// </summary>
+    public static string ToNpgsqlConnectionString(string url) => PostgresConnectionUri.ToConnectionString(url);
 
     private static X509Certificate2 LoadCertificate(string certificateFile, string? keyFile)
     {

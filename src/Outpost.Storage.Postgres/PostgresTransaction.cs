@@ -22,6 +22,8 @@ internal sealed class PostgresTransaction : IStorageTransaction
     private readonly PostgresStorageOptions _options;
     private readonly NpgsqlBatch _pending;
     private List<byte[]>? _log;
+    private long _epoch;
+    private bool _holdsExclusiveLock;
     private bool _failed;
     private bool _finished;
 
@@ -39,11 +41,48 @@ internal sealed class PostgresTransaction : IStorageTransaction
     internal async Task BeginAsync(CancellationToken cancellationToken)
     {
         // The first statement after BEGIN takes the snapshot; take it now so the snapshot is as of BeginAsync.
-        var begin = Mode == StorageTransactionMode.ReadOnly
-            ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1"
-            : "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT 1";
-        await using var command = new NpgsqlCommand(begin, _connection);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        // Every variant is one round trip.
+        switch (Mode)
+        {
+            case StorageTransactionMode.ReadOnly:
+            {
+                await using var command = new NpgsqlCommand("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1", _connection);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            }
+
+            case StorageTransactionMode.ReadWrite:
+            {
+                // The catalog epoch is read BEFORE the snapshot: an exclusive transaction advances it only after it
+                // committed, so a snapshot that misses that commit always goes with an older epoch (see CommitAsync).
+                _epoch = (long)(await ExecuteBeforeBeginAsync(PostgresSchema.EpochSql, cancellationToken).ConfigureAwait(false))!;
+                break;
+            }
+
+            default:
+            {
+                // The exclusive lock is taken outside the transaction so the snapshot (taken by the SELECT after BEGIN)
+                // is taken after every writer holding the shared side has committed. Assume it is held from here on:
+                // a cancelled or failed wait still releases it in FinishAsync.
+                _holdsExclusiveLock = true;
+                await ExecuteBeforeBeginAsync($"SELECT pg_advisory_lock({PostgresSchema.ExclusiveLockKey})", cancellationToken).ConfigureAwait(false);
+                break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/>, then begins the transaction and takes its snapshot, in one round trip; returns the
+    /// first column of <paramref name="sql"/>'s first row. The error barrier ends the implicit transaction PostgreSQL
+    /// wraps pipelined statements in, so BEGIN can still set the isolation level.
+    /// </summary>
+    private async Task<object?> ExecuteBeforeBeginAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(_connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(sql) { AppendErrorBarrier = true });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL REPEATABLE READ"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT 1"));
+        return await batch.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<byte[]?> GetAsync(long tree, ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default)
@@ -177,6 +216,15 @@ internal sealed class PostgresTransaction : IStorageTransaction
         Active();
         try
         {
+            if (Mode == StorageTransactionMode.ReadWrite)
+            {
+                // Waits while an exclusive transaction (an index build on another node) runs, then refuses this commit
+                // if one committed after our snapshot: our writes may have used the catalog it replaced.
+                var guard = new NpgsqlBatchCommand(PostgresSchema.CommitGuardSql);
+                guard.Parameters.Add(new NpgsqlParameter<long> { TypedValue = _epoch });
+                _pending.BatchCommands.Add(guard);
+            }
+
             NpgsqlBatchCommand? append = null;
             if (_log is not null)
             {
@@ -186,14 +234,21 @@ internal sealed class PostgresTransaction : IStorageTransaction
             }
 
             _pending.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            if (Mode == StorageTransactionMode.Exclusive)
+            {
+                // After COMMIT, never before: a writer that read the new epoch must also have a snapshot with our commit.
+                _pending.BatchCommands.Add(new NpgsqlBatchCommand("SELECT nextval('outpost_catalog_epoch')"));
+                _pending.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_unlock({PostgresSchema.ExclusiveLockKey})"));
+            }
+
             long first = 0, last = 0, time = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             try
             {
                 await using var reader = await _pending.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 do
                 {
-                    // Only the log append returns a row; the buffered writes and COMMIT return none.
-                    if (reader.FieldCount > 0 && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    // The log append returns the positions; the guard, epoch and unlock rows are not needed.
+                    if (reader.FieldCount > 0 && reader.GetName(0) == "outpost_append_log" && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
                         var result = reader.GetFieldValue<long[]>(0);
                         first = result[0];
@@ -210,6 +265,7 @@ internal sealed class PostgresTransaction : IStorageTransaction
 
             _pending.BatchCommands.Clear();
             _finished = true;
+            if (Mode == StorageTransactionMode.Exclusive) _holdsExclusiveLock = false;
             if (last != 0) _engine.PublishLocalCommit(last);
             return new StorageCommitResult(first, last, time);
         }
@@ -228,10 +284,13 @@ internal sealed class PostgresTransaction : IStorageTransaction
         if (_connection.State == System.Data.ConnectionState.Closed) return;
         try
         {
-            if (!_finished)
+            if (!_finished || _holdsExclusiveLock)
             {
+                // A session-level lock outlives the transaction: release it before the connection goes back to the pool.
+                var sql = _finished ? "SELECT pg_advisory_unlock_all()" : _holdsExclusiveLock ? "ROLLBACK; SELECT pg_advisory_unlock_all()" : "ROLLBACK";
                 _finished = true;
-                await using var rollback = new NpgsqlCommand("ROLLBACK", _connection);
+                _holdsExclusiveLock = false;
+                await using var rollback = new NpgsqlCommand(sql, _connection);
                 await rollback.ExecuteNonQueryAsync().ConfigureAwait(false);
             }
         }
@@ -293,6 +352,6 @@ internal sealed class PostgresTransaction : IStorageTransaction
     private void Writable()
     {
         Active();
-        if (Mode != StorageTransactionMode.ReadWrite) throw new InvalidOperationException("The transaction is read-only.");
+        if (Mode == StorageTransactionMode.ReadOnly) throw new InvalidOperationException("The transaction is read-only.");
     }
 }

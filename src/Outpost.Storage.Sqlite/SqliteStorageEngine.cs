@@ -110,7 +110,7 @@ public sealed class SqliteStorageEngine : IStorageEngine
 
         // Register before pinning: a commit that finishes after registration sees us and keeps its write set,
         // one that finished before is already in the snapshot we are about to pin.
-        if (mode == StorageTransactionMode.ReadWrite) _conflicts.Register(transaction);
+        if (mode != StorageTransactionMode.ReadOnly) _conflicts.Register(transaction);
         var reader = RentReader();
         try
         {
@@ -159,7 +159,7 @@ public sealed class SqliteStorageEngine : IStorageEngine
 
     internal void EndTransaction(SqliteTransaction transaction, SqliteReadConnection? reader)
     {
-        if (transaction.Mode == StorageTransactionMode.ReadWrite) _conflicts.Unregister(transaction);
+        if (transaction.Mode != StorageTransactionMode.ReadOnly) _conflicts.Unregister(transaction);
         if (reader is null) return;
         try
         {

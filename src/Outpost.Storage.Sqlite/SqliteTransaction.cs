@@ -192,7 +192,7 @@ internal sealed class SqliteTransaction : IStorageTransaction
     private WriteOverlay Writable()
     {
         Active();
-        if (Mode != StorageTransactionMode.ReadWrite) throw new InvalidOperationException("The transaction is read-only.");
+        if (Mode == StorageTransactionMode.ReadOnly) throw new InvalidOperationException("The transaction is read-only.");
         return _writes ??= new WriteOverlay();
     }
 

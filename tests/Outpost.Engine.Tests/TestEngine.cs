@@ -64,6 +64,16 @@ public sealed class TestEngine : IAsyncDisposable
         return harness;
     }
 
+    /// <summary>
+    /// A second engine on the same PostgreSQL database: another server node, in process. The caller disposes it.
+    /// Skips the test on SQLite, where one engine owns a file.
+    /// </summary>
+    public async Task<OutpostEngine> OpenPeerAsync(EngineOptions? template = null)
+    {
+        if (_pgConnection is null) Assert.Skip($"{Backend}: one engine (process) owns a store; nodes sharing one need PostgreSQL.");
+        return await OpenEngineAsync(template);
+    }
+
     /// <summary>Closes and reopens the engine on the same store (restart tests).</summary>
     public async Task RestartAsync(EngineOptions? template = null)
     {

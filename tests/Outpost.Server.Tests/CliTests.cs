@@ -41,4 +41,21 @@ public class CliTests
         Assert.False(OutpostCli.TryParseServe([name, value], out _, out var error));
         Assert.False(string.IsNullOrEmpty(error));
     }
+
+    [Fact]
+    public void Serve_refuses_a_postgresql_url_with_an_unknown_parameter_naming_it()
+    {
+        Assert.False(OutpostCli.TryParseServe(["--storage", "postgresql://u@h/db?sslmod=require"], out _, out var error));
+        Assert.Contains("sslmod", error, StringComparison.Ordinal);
+        Assert.True(OutpostCli.TryParseServe(["--storage", "postgresql://u@h/db?sslmode=require&application_name=node1&maximum_pool_size=20"], out _, out _));
+    }
+
+    [Fact]
+    public void A_postgresql_url_keeps_its_query_options_in_the_connection_string()
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(ServerHost.ToNpgsqlConnectionString("postgresql://u:pw@h:5433/db?sslmode=require&application_name=node1"));
+        Assert.Equal(("h", 5433, "db", "u", "pw"), (builder.Host, builder.Port, builder.Database, builder.Username, builder.Password));
+        Assert.Equal(Npgsql.SslMode.Require, builder.SslMode);
+        Assert.Equal("node1", builder.ApplicationName);
+    }
 }

@@ -20,6 +20,9 @@ public abstract class StorageBackend : IAsyncDisposable
     /// <summary>Whether several engines (processes) may open the same store at once.</summary>
     public abstract bool SupportsManyOpeners { get; }
 
+    /// <summary>The schema version a fresh store of this backend records.</summary>
+    public abstract int ExpectedSchemaVersion { get; }
+
     public abstract Task<IStorageEngine> OpenAsync();
 
     public abstract ValueTask DisposeAsync();
@@ -52,6 +55,8 @@ public abstract class StorageBackend : IAsyncDisposable
         public override string Name => "sqlite";
 
         public override bool SupportsManyOpeners => false;
+
+        public override int ExpectedSchemaVersion => 1;
 
         public override async Task<IStorageEngine> OpenAsync() =>
             await SqliteStorageEngine.OpenAsync(Path.Combine(_directory, "store.db")).ConfigureAwait(false);
@@ -87,6 +92,9 @@ public abstract class StorageBackend : IAsyncDisposable
         public override string Name => "postgres";
 
         public override bool SupportsManyOpeners => true;
+
+        // 2: exclusive transactions (the catalog epoch sequence and the commit guard).
+        public override int ExpectedSchemaVersion => 2;
 
         public static async Task<PostgresBackend> CreateDatabaseAsync(string connectionString)
         {

@@ -38,7 +38,7 @@ public sealed class StorageEngineTests
     {
         await using var store = await StorageBackend.CreateAsync(backend);
         await using var engine = await store.OpenAsync();
-        Assert.Equal(1, engine.SchemaVersion);
+        Assert.Equal(store.ExpectedSchemaVersion, engine.SchemaVersion);
         await PutCommittedAsync(engine, Tree, (S("a"), S("1")), (S("b"), S("2")));
         await PutCommittedAsync(engine, OtherTree, (S("a"), S("other")));
 
@@ -566,7 +566,7 @@ public sealed class StorageEngineTests
 
         await using (var engine = await store.OpenAsync())
         {
-            Assert.Equal(1, engine.SchemaVersion);
+            Assert.Equal(store.ExpectedSchemaVersion, engine.SchemaVersion);
             await using (var tx = await engine.BeginAsync(StorageTransactionMode.ReadWrite, Ct))
             {
                 Assert.Equal(S("yes"), await tx.GetAsync(Tree, S("durable"), Ct));
@@ -690,6 +690,6 @@ public sealed class StorageEngineTests
         await Assert.ThrowsAsync<StorageException>(store.OpenAsync);
         await first.DisposeAsync();
         await using var second = await store.OpenAsync();
-        Assert.Equal(1, second.SchemaVersion);
+        Assert.Equal(store.ExpectedSchemaVersion, second.SchemaVersion);
     }
 }

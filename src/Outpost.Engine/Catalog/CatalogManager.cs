@@ -106,10 +106,15 @@ internal sealed class CatalogManager
 
     /// <summary>
     /// Runs a DDL change: <paramref name="work"/> writes storage and returns the cache changes (namespace → new state,
-    /// or null to remove), applied after commit.
+    /// or null to remove), applied after commit. <paramref name="exclusive"/> (the default) runs it in an
+    /// <see cref="StorageTransactionMode.Exclusive"/> storage transaction, so writers on other nodes that still use the
+    /// old catalog cannot commit past it (an index build sees every document, a drop leaves no orphan); creating a new
+    /// collection needs no such ordering and passes false, which also lets a multi-document transaction that holds
+    /// writes create collections implicitly.
     /// </summary>
-    public async Task<T> RunDdlAsync<T>(Func<IStorageTransaction, ImmutableDictionary<string, CollectionState>, Dictionary<string, CollectionState?>, Task<T>> work, CancellationToken cancellationToken)
+    public async Task<T> RunDdlAsync<T>(Func<IStorageTransaction, ImmutableDictionary<string, CollectionState>, Dictionary<string, CollectionState?>, Task<T>> work, CancellationToken cancellationToken, bool exclusive = true)
     {
+        var mode = exclusive ? StorageTransactionMode.Exclusive : StorageTransactionMode.ReadWrite;
         await _ddl.WaitAsync(cancellationToken).ConfigureAwait(false);
         await Gate.EnterExclusiveAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -119,22 +124,23 @@ internal sealed class CatalogManager
                 var changes = new Dictionary<string, CollectionState?>(StringComparer.Ordinal);
                 T result;
                 long version;
-                await using (var tx = await _storage.BeginAsync(StorageTransactionMode.ReadWrite, cancellationToken).ConfigureAwait(false))
+                try
                 {
+                    await using var tx = await _storage.BeginAsync(mode, cancellationToken).ConfigureAwait(false);
+
                     // DDL decides on the catalog as this snapshot sees it (another node may have changed it), and bumps
                     // the version: two nodes changing the catalog at once conflict on that key and one redoes its work.
                     if (!await EnsureCurrentAsync(tx, cancellationToken).ConfigureAwait(false)) continue;
                     result = await work(tx, Collections, changes).ConfigureAwait(false);
                     version = await BumpVersionAsync(tx, cancellationToken).ConfigureAwait(false);
-                    try
-                    {
-                        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (StorageWriteConflictException) when (attempt < 20)
-                    {
-                        // A concurrent document write touched the same keys (e.g. an index build racing inserts): redo.
-                        continue;
-                    }
+                    await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (StorageWriteConflictException) when (attempt < 20)
+                {
+                    // A concurrent write touched the same keys (an index build racing inserts), or PostgreSQL chose this
+                    // transaction as a deadlock victim (a writer on another node waiting for our lock holds a row we
+                    // write): redo it on a fresh snapshot.
+                    continue;
                 }
 
                 var next = Collections;

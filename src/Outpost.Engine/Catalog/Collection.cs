@@ -49,7 +49,7 @@ public sealed partial class Collection
                 var created = await Engine.Catalog.CreateInAsync(tx, Database.Name, Name, new CreateCollectionOptions(), cancellationToken).ConfigureAwait(false);
                 changes[created.Namespace] = created;
                 return 0;
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken, exclusive: false).ConfigureAwait(false);
             state = State!;
         }
 

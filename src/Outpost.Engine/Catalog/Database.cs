@@ -80,7 +80,7 @@ public sealed partial class Database
             var state = await Engine.Catalog.CreateInAsync(tx, Name, name, options, cancellationToken).ConfigureAwait(false);
             changes[state.Namespace] = state;
             return 0;
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, exclusive: false).ConfigureAwait(false);
     }
 
     private static void ValidateOptions(CreateCollectionOptions options)

@@ -1,0 +1,106 @@
+using Outpost.Bson;
+using static Outpost.Engine.Tests.Json;
+
+namespace Outpost.Engine.Tests;
+
+/// <summary>
+/// Two engines on one PostgreSQL database, as two server nodes: catalog changes on one node must not be missed by
+/// writers on the other that still hold the old catalog.
+/// </summary>
+public sealed class ManyNodesTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(TestEngine.Backends), MemberType = typeof(TestEngine))]
+    public async Task Index_builds_on_one_node_racing_inserts_on_another_index_every_document(string backend)
+    {
+        await using var t = await TestEngine.StartAsync(backend);
+        await using var peer = await t.OpenPeerAsync();
+        var onA = t.Db.GetCollection("c");
+        var onB = peer.GetDatabase("test").GetCollection("c");
+        await onA.InsertAsync(Enumerable.Range(0, 300).Select(i => Doc(("_id", i), ("a", i % 10), ("b", i % 7), ("c", i % 5))).ToList(), cancellationToken: Ct);
+        _ = await onB.CountAsync(cancellationToken: Ct); // B caches the catalog now
+
+        var next = 10_000;
+        foreach (var field in new[] { "a", "b", "c" })
+        {
+            // Writers on node B run before, during and after the build on node A.
+            using var stop = new CancellationTokenSource();
+            var writers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+            {
+                var written = 0;
+                while (!stop.IsCancellationRequested || written < 5)
+                {
+                    var id = Interlocked.Increment(ref next);
+                    await onB.InsertAsync([Doc(("_id", id), ("a", id % 10), ("b", id % 7), ("c", id % 5))], cancellationToken: Ct);
+                    written++;
+                }
+            }, Ct)).ToList();
+            await Task.Delay(20, Ct);
+            await onA.CreateIndexesAsync([new IndexModel { Keys = Doc((field, 1)) }], cancellationToken: Ct);
+            await Task.Delay(20, Ct);
+            await stop.CancelAsync();
+            await Task.WhenAll(writers);
+        }
+
+        foreach (var node in new[] { onA, onB })
+        {
+            var report = await node.ValidateAsync(Ct);
+            Assert.True(report["valid"].AsBoolean, report.ToString());
+            var records = report["nrecords"].ToInt64();
+            foreach (var name in new[] { "a_1", "b_1", "c_1" }) Assert.Equal(records, report["keysPerIndex"].At(name).ToInt64());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestEngine.Backends), MemberType = typeof(TestEngine))]
+    public async Task A_unique_index_built_on_one_node_is_enforced_against_racing_inserts_on_another(string backend)
+    {
+        await using var t = await TestEngine.StartAsync(backend);
+        await using var peer = await t.OpenPeerAsync();
+        var onA = t.Db.GetCollection("u");
+        var onB = peer.GetDatabase("test").GetCollection("u");
+        await onA.InsertAsync(Enumerable.Range(0, 300).Select(i => Doc(("_id", i), ("u", i))).ToList(), cancellationToken: Ct);
+        _ = await onB.CountAsync(cancellationToken: Ct);
+
+        // Node B keeps inserting documents whose u repeats an existing one while node A builds a unique index on u:
+        // before the build they are accepted (the build then fails), after it they must be refused (code 11000).
+        using var stop = new CancellationTokenSource();
+        var next = 1_000;
+        var writers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var id = Interlocked.Increment(ref next);
+                var result = await onB.InsertAsync([Doc(("_id", id), ("u", id % 300))], cancellationToken: Ct);
+                if (result.WriteErrors.Count > 0) Assert.Equal(11000, result.WriteErrors[0].Code);
+            }
+        }, Ct)).ToList();
+        await Task.Delay(20, Ct);
+        var built = false;
+        for (var attempt = 0; attempt < 50 && !built; attempt++)
+        {
+            try
+            {
+                await onA.CreateIndexesAsync([new IndexModel { Keys = Doc(("u", 1)), Unique = true }], cancellationToken: Ct);
+                built = true;
+            }
+            catch (MongoException e) when (e.Code == 11000)
+            {
+                // A duplicate got in before the build: remove the extra documents and try again.
+                await onA.DeleteAsync([new DeleteStatement { Filter = Doc(("_id", Doc(("$gte", 1_000)))), Limit = 0 }], cancellationToken: Ct);
+            }
+        }
+
+        await Task.Delay(50, Ct);
+        await stop.CancelAsync();
+        await Task.WhenAll(writers);
+        Assert.True(built, "the unique index was never built");
+
+        var seen = new HashSet<int>();
+        foreach (var document in await onA.FindAllAsync()) Assert.True(seen.Add(document["u"].AsInt32), $"duplicate u {document["u"]} after the unique index was built");
+        var report = await onB.ValidateAsync(Ct);
+        Assert.True(report["valid"].AsBoolean, report.ToString());
+    }
+}
