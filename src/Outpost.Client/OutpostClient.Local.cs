@@ -1,4 +1,5 @@
 using Outpost.Bson;
+using Outpost.Bson.Serialization;
 using Outpost.Engine;
 using Outpost.Query;
 using Outpost.Query.Updates;
@@ -32,6 +33,55 @@ public sealed partial class OutpostClient
                 {
                     sequence++;
                     touched.Add(id);
+                }
+            }
+            if (sequence != _nextSequence)
+            {
+                await UpdateStateAsync(new BsonDocument("nextSeq", sequence), context, cancellationToken).ConfigureAwait(false);
+                await txn.CommitAsync(cancellationToken).ConfigureAwait(false);
+                _nextSequence = sequence;
+            }
+            else
+            {
+                await txn.AbortAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        RaiseChanged(collection, touched, remote: false);
+        if (touched.Count > 0) WakeSync();
+        return touched.Count;
+    }
+
+    /// <summary>
+    /// Applies many single-document updates in order, in one local transaction with one commit (one flush to disk
+    /// instead of one per edit). Each update sees the ones before it; each change becomes its own outbox operation.
+    /// </summary>
+    internal async Task<int> UpdateBatchLocalAsync(string collection, IReadOnlyList<(BsonDocument Filter, UpdatePlan Plan)> updates, CancellationToken cancellationToken)
+    {
+        var touched = new List<BsonValue>();
+        var view = AppDatabase.GetCollection(collection);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var txn = await _engine.StartTransactionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            var context = new OperationContext { Transaction = txn };
+            long sequence = _nextSequence;
+            foreach (var (filter, plan) in updates)
+            {
+                // Reads inside the transaction see the views this batch already rewrote.
+                var docs = await FindAsync(view, filter, context, cancellationToken, limit: 1).ConfigureAwait(false);
+                if (docs.Count == 0) continue;
+                var before = docs[0];
+                var after = ApplyUpdate(plan, before);
+                if (!after.TryGetValue("_id", out var newId) || BsonComparer.Instance.Compare(newId, before["_id"]) != 0)
+                    throw new MongoException(ErrorCodes.ImmutableField, "Performing an update on the path '_id' would modify the immutable field '_id'");
+                if (await RecordLocalWriteAsync(context, collection, before["_id"], before, after, sequence, cancellationToken).ConfigureAwait(false))
+                {
+                    sequence++;
+                    touched.Add(before["_id"]);
                 }
             }
             if (sequence != _nextSequence)
@@ -183,47 +233,77 @@ public sealed partial class OutpostClient
         var docs = SyncDb.GetCollection("docs");
         var keys = new BsonArray();
         foreach (var change in changes) keys.Add(Key(change.Collection, change.Id));
-        var statuses = new Dictionary<BsonValue, string>(BsonComparer.Instance);
+        var existing = new Dictionary<BsonValue, BsonDocument>(BsonComparer.Instance);
         foreach (var record in await FindAsync(docs, new BsonDocument("_id", new BsonDocument("$in", keys)), context, cancellationToken).ConfigureAwait(false))
+            existing[record["_id"]] = record;
+        // Views that exist are replaced; new ones (every one of an initial sync) go through the bulk insert path, which
+        // skips the per-statement filter compile, plan and lookup of an upsert.
+        var views = new Dictionary<string, HashSet<BsonValue>>(StringComparer.Ordinal);
+        var viewIds = new Dictionary<string, BsonArray>(StringComparer.Ordinal);
+        foreach (var change in changes)
+            (viewIds.TryGetValue(change.Collection, out var list) ? list : viewIds[change.Collection] = []).Add(change.Id);
+        foreach (var (collection, ids) in viewIds)
         {
-            if (record.TryGetValue("status", out var s) && s is BsonString ss && ss.Value is "failed" or "conflicted") statuses[record["_id"]] = ss.Value;
+            var present = new HashSet<BsonValue>(BsonComparer.Instance);
+            await using var cursor = await AppDatabase.GetCollection(collection).FindAsync(new FindOptions { Filter = new BsonDocument("_id", new BsonDocument("$in", ids)), Projection = new BsonDocument("_id", 1) }, context, cancellationToken).ConfigureAwait(false);
+            await foreach (var view in cursor.WithCancellation(cancellationToken).ConfigureAwait(false)) present.Add(view["_id"]);
+            views[collection] = present;
         }
         var upserts = new Dictionary<string, List<UpdateStatement>>(StringComparer.Ordinal);
+        var inserts = new Dictionary<string, List<BsonDocument>>(StringComparer.Ordinal);
         var deletes = new Dictionary<string, List<DeleteStatement>>(StringComparer.Ordinal);
         var records = new List<UpdateStatement>();
+        var newRecords = new List<BsonDocument>();
         foreach (var change in changes)
         {
             var key = Key(change.Collection, change.Id);
             bool removed = change.Removed || change.Document is null;
+            existing.TryGetValue(key, out var record);
+            bool viewExists = views[change.Collection].Contains(change.Id);
             if (removed)
             {
-                if (!deletes.TryGetValue(change.Collection, out var list)) deletes[change.Collection] = list = [];
-                list.Add(new DeleteStatement { Filter = new BsonDocument("_id", change.Id), Limit = 1 });
+                if (viewExists) (deletes.TryGetValue(change.Collection, out var list) ? list : deletes[change.Collection] = []).Add(new DeleteStatement { Filter = new BsonDocument("_id", change.Id), Limit = 1 });
             }
             else
             {
-                if (!upserts.TryGetValue(change.Collection, out var list)) upserts[change.Collection] = list = [];
-                list.Add(new UpdateStatement { Filter = new BsonDocument("_id", change.Id), Update = change.Document!, Upsert = true });
                 ObserveStamps(change.Metadata);
+                if (record is not null && viewExists && SameServerCopy(record, change)) continue; // already applied (a replayed batch)
+                if (viewExists)
+                    (upserts.TryGetValue(change.Collection, out var list) ? list : upserts[change.Collection] = []).Add(new UpdateStatement { Filter = new BsonDocument("_id", change.Id), Update = change.Document!, Upsert = true });
+                else
+                    (inserts.TryGetValue(change.Collection, out var list) ? list : inserts[change.Collection] = []).Add(change.Document!);
             }
-            records.Add(new UpdateStatement
+            string status = record is not null && record.TryGetValue("status", out var s) && s is BsonString ss && ss.Value is "failed" or "conflicted" ? ss.Value : StatusName(SyncStatus.Synced);
+            var replacement = new BsonDocument
             {
-                Filter = new BsonDocument("_id", key),
-                Update = new BsonDocument
-                {
-                    { "_id", key }, { "base", removed ? BsonNull.Value : change.Document! }, { "bmeta", removed ? BsonNull.Value : (BsonValue?)change.Metadata ?? BsonNull.Value },
-                    { "lmeta", BsonNull.Value }, { "status", statuses.TryGetValue(key, out var st) ? st : StatusName(SyncStatus.Synced) },
-                },
-                Upsert = true,
-            });
+                { "_id", key }, { "base", removed ? BsonNull.Value : change.Document! }, { "bmeta", removed ? BsonNull.Value : (BsonValue?)change.Metadata ?? BsonNull.Value },
+                { "lmeta", BsonNull.Value }, { "status", status },
+            };
+            if (record is null) newRecords.Add(replacement);
+            else records.Add(new UpdateStatement { Filter = new BsonDocument("_id", key), Update = replacement, Upsert = true });
             if (!touched.TryGetValue(change.Collection, out var ids)) touched[change.Collection] = ids = [];
             ids.Add(change.Id);
         }
+        foreach (var (collection, list) in inserts)
+            ThrowOnErrors(await AppDatabase.GetCollection(collection).InsertAsync(list, null, context, cancellationToken).ConfigureAwait(false));
         foreach (var (collection, list) in upserts)
             ThrowOnErrors(await AppDatabase.GetCollection(collection).UpdateAsync(list, null, context, cancellationToken).ConfigureAwait(false));
         foreach (var (collection, list) in deletes)
             ThrowOnErrors(await AppDatabase.GetCollection(collection).DeleteAsync(list, null, context, cancellationToken).ConfigureAwait(false));
-        ThrowOnErrors(await docs.UpdateAsync(records, null, context, cancellationToken).ConfigureAwait(false));
+        if (newRecords.Count > 0) ThrowOnErrors(await docs.InsertAsync(newRecords, null, context, cancellationToken).ConfigureAwait(false));
+        if (records.Count > 0) ThrowOnErrors(await docs.UpdateAsync(records, null, context, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Whether a record already holds exactly this server version (bytes of document and metadata) with nothing local on top.</summary>
+    private static bool SameServerCopy(BsonDocument record, SyncChange change)
+    {
+        if (!record.TryGetValue("base", out var b) || b is not BsonDocument stored) return false;
+        if (record.TryGetValue("lmeta", out var l) && l is not BsonNull) return false;
+        if (!record.TryGetValue("bmeta", out var m)) return false;
+        BsonValue incomingMeta = (BsonValue?)change.Metadata ?? BsonNull.Value;
+        if (m.Type != incomingMeta.Type) return false;
+        if (m is BsonDocument md && !BsonSerializer.Serialize(md).AsSpan().SequenceEqual(BsonSerializer.Serialize((BsonDocument)incomingMeta))) return false;
+        return BsonSerializer.Serialize(stored).AsSpan().SequenceEqual(BsonSerializer.Serialize(change.Document!));
     }
 
     private static void ThrowOnErrors(WriteResult result)
@@ -281,7 +361,8 @@ public sealed partial class OutpostClient
     {
         var record = (await FindAsync(SyncDb.GetCollection("docs"), new BsonDocument("_id", Key(collection, id)), null, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
         if (record is null || !record.TryGetValue("status", out var s) || s is not BsonString ss) return SyncStatus.Synced;
-        return Enum.Parse<SyncStatus>(ss.Value, ignoreCase: true);
+        var status = Enum.Parse<SyncStatus>(ss.Value, ignoreCase: true);
+        return status == SyncStatus.Pending && IsInFlight(collection, id) ? SyncStatus.Syncing : status;
     }
 
     /// <summary>Operations waiting in the outbox.</summary>

@@ -77,6 +77,14 @@ public sealed partial class OutpostClient
     {
         var state = await StateAsync(null, cancellationToken).ConfigureAwait(false);
         var snapshots = state["snapshots"].AsDocument;
+        var removed = new List<string>();
+        foreach (var e in snapshots)
+        {
+            bool current = false;
+            foreach (var sub in _options.Subscriptions) current |= sub.Name == e.Name;
+            if (!current) removed.Add(e.Name);
+        }
+        if (removed.Count > 0) await DropUnsubscribedAsync(removed, cancellationToken).ConfigureAwait(false);
         foreach (var sub in _options.Subscriptions)
         {
             if (snapshots.TryGetValue(sub.Name, out var s) && s.AsDocument["done"].AsBoolean) continue;
@@ -108,6 +116,8 @@ public sealed partial class OutpostClient
             {
                 await using var txn = await _engine.StartTransactionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
                 var context = new OperationContext { Transaction = txn };
+                // A lost page (power cut) is fetched again from the stored cursor.
+                txn.DeferDurability();
                 await ApplyServerDocumentsAsync(context, page.Documents, touched, cancellationToken).ConfigureAwait(false);
                 if (done && seen is not null) await SweepAsync(context, sub, seen, touched, cancellationToken).ConfigureAwait(false);
                 var set = new BsonDocument($"snapshots.{sub.Name}", new BsonDocument
@@ -140,6 +150,51 @@ public sealed partial class OutpostClient
         }
     }
 
+    /// <summary>
+    /// Subscriptions this device had but no longer declares: their server copies leave the device, unless a current
+    /// subscription still covers them or the document has local changes waiting to be pushed (those stay until pushed;
+    /// the server's rules decide about them). The subscription's progress is forgotten, so adding it back re-snapshots it.
+    /// </summary>
+    private async Task DropUnsubscribedAsync(List<string> removed, CancellationToken cancellationToken)
+    {
+        var matchers = new Dictionary<string, List<Query.QueryFilter?>>(StringComparer.Ordinal);
+        foreach (var sub in _options.Subscriptions)
+            (matchers.TryGetValue(sub.Collection, out var list) ? list : matchers[sub.Collection] = []).Add(sub.Filter is { ElementCount: > 0 } f ? CompileFilter(f) : null);
+        var touched = new Dictionary<string, List<BsonValue>>(StringComparer.Ordinal);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var txn = await _engine.StartTransactionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            var context = new OperationContext { Transaction = txn };
+            var records = await FindAsync(SyncDb.GetCollection("docs"), new BsonDocument("base", new BsonDocument("$ne", BsonNull.Value)), context, cancellationToken).ConfigureAwait(false);
+            var uncovered = new List<(string, BsonValue)>();
+            foreach (var record in records)
+            {
+                var key = record["_id"].AsDocument;
+                string collection = key["c"].AsString;
+                if (record["base"] is not BsonDocument b) continue;
+                bool covered = false;
+                if (matchers.TryGetValue(collection, out var list))
+                    foreach (var matcher in list) covered |= matcher is null || matcher.Matches(b);
+                if (!covered) uncovered.Add((collection, key["i"]));
+            }
+            var pending = await PendingKeysAsync(context, uncovered, cancellationToken).ConfigureAwait(false);
+            var removals = new List<SyncChange>();
+            foreach (var (collection, id) in uncovered)
+                if (!pending.Contains((collection, id))) removals.Add(new SyncChange(collection, id, null, null, true));
+            if (removals.Count > 0) await ApplyServerDocumentsAsync(context, removals, touched, cancellationToken).ConfigureAwait(false);
+            var unset = new BsonDocument();
+            foreach (var name in removed) unset.Add($"snapshots.{name}", "");
+            await SyncDb.GetCollection("state").UpdateAsync([new UpdateStatement { Filter = new BsonDocument("_id", "state"), Update = new BsonDocument("$unset", unset) }], null, context, cancellationToken).ConfigureAwait(false);
+            await txn.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        foreach (var (collection, ids) in touched) RaiseChanged(collection, ids, remote: true);
+    }
+
     private async Task SweepAsync(OperationContext context, SyncSubscription sub, HashSet<BsonValue> seen, Dictionary<string, List<BsonValue>> touched, CancellationToken cancellationToken)
     {
         var matcher = sub.Filter is { ElementCount: > 0 } f ? CompileFilter(f) : null;
@@ -165,32 +220,44 @@ public sealed partial class OutpostClient
             if (entries.Count == 0) return;
             var ops = new List<Sync.Merge.DocumentOperation>(entries.Count);
             foreach (var e in entries) ops.Add(SyncCodec.Operation(e["op"], ClientId));
-            await MarkAsync(entries, SyncStatus.Pending, SyncStatus.Syncing, cancellationToken).ConfigureAwait(false);
-            var reply = PushResponse.FromBson(await CallAsync(SyncProtocol.Push, new PushRequest(ClientId, ops).ToBson(), cancellationToken).ConfigureAwait(false));
-            Clock.Observe(new HlcTimestamp(reply.ServerTime));
-            await ApplyAcknowledgementAsync(reply, cancellationToken).ConfigureAwait(false);
+            MarkInFlight(entries, inFlight: true);
+            PushResponse reply;
+            try
+            {
+                reply = PushResponse.FromBson(await CallAsync(SyncProtocol.Push, new PushRequest(ClientId, ops).ToBson(), cancellationToken).ConfigureAwait(false));
+                Clock.Observe(new HlcTimestamp(reply.ServerTime));
+                await ApplyAcknowledgementAsync(reply, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                MarkInFlight(entries, inFlight: false);
+            }
             if (reply.Acked < ops[0].Sequence) throw new SyncTransportException($"server acknowledged {reply.Acked}, before our oldest pending operation {ops[0].Sequence}");
         }
     }
 
-    private async Task MarkAsync(List<BsonDocument> entries, SyncStatus from, SyncStatus to, CancellationToken cancellationToken)
+    /// <summary>
+    /// Documents whose pending operations are on the wire now. "Syncing" is a state of this process, not of the
+    /// database: keeping it in memory saves a commit per push batch, and after a crash nothing is syncing anyway.
+    /// </summary>
+    private readonly HashSet<(string, BsonValue)> _inFlight = new(new IdComparer());
+
+    private void MarkInFlight(List<BsonDocument> entries, bool inFlight)
     {
-        var keys = new BsonArray();
-        foreach (var e in entries) keys.Add(Key(e["c"].AsString, e["i"]));
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        lock (_inFlight)
         {
-            await SyncDb.GetCollection("docs").UpdateAsync([new UpdateStatement
+            if (!inFlight)
             {
-                Filter = new BsonDocument { { "_id", new BsonDocument("$in", keys) }, { "status", StatusName(from) } },
-                Update = new BsonDocument("$set", new BsonDocument("status", StatusName(to))),
-                Multi = true,
-            }], null, null, cancellationToken).ConfigureAwait(false);
+                _inFlight.Clear();
+                return;
+            }
+            foreach (var e in entries) _inFlight.Add((e["c"].AsString, e["i"]));
         }
-        finally
-        {
-            _gate.Release();
-        }
+    }
+
+    internal bool IsInFlight(string collection, BsonValue id)
+    {
+        lock (_inFlight) return _inFlight.Contains((collection, id));
     }
 
     private async Task ApplyAcknowledgementAsync(PushResponse reply, CancellationToken cancellationToken)
@@ -232,11 +299,16 @@ public sealed partial class OutpostClient
                 }
             }
             if (conflicts.Count > 0) await SyncDb.GetCollection("conflicts").InsertAsync(conflicts, null, context, cancellationToken).ConfigureAwait(false);
+            // Records and the operations still pending for these documents are read with one query each (not per
+            // document), and plain status changes written with one batched update.
             var docs = SyncDb.GetCollection("docs");
+            var records = await RecordsAsync(context, statuses.Keys, cancellationToken).ConfigureAwait(false);
+            var stillPending = await PendingKeysAsync(context, statuses.Keys, cancellationToken).ConfigureAwait(false);
+            var statusUpdates = new Dictionary<SyncStatus, BsonArray>();
             foreach (var ((collection, id), status) in statuses)
             {
-                var record = (await FindAsync(docs, new BsonDocument("_id", Key(collection, id)), context, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
-                bool stillPending = (await outbox.CountAsync(new CountOptions { Filter = new BsonDocument { { "c", collection }, { "i", id } } }, context, cancellationToken).ConfigureAwait(false)) > 0;
+                records.TryGetValue((collection, id), out var record);
+                bool pending = stillPending.Contains((collection, id));
                 if (status == SyncStatus.Failed)
                 {
                     // The server refused: show its version again (plus what is still pending).
@@ -245,18 +317,32 @@ public sealed partial class OutpostClient
                     await RebaseAsync(context, record, collection, id, serverDoc, serverMeta, new BsonDocument("status", StatusName(SyncStatus.Failed)), cancellationToken).ConfigureAwait(false);
                     touched.Add((collection, id));
                 }
-                else if (rebase.Contains((collection, id)) && !stillPending)
+                else if (rebase.Contains((collection, id)) && !pending)
                 {
                     var serverDoc = record is not null && record.TryGetValue("base", out var b) && b is BsonDocument bd ? bd : null;
                     var serverMeta = record is not null && record.TryGetValue("bmeta", out var m) && m is BsonDocument md ? md : null;
                     await RebaseAsync(context, record, collection, id, serverDoc, serverMeta, new BsonDocument("status", StatusName(status)), cancellationToken).ConfigureAwait(false);
                     touched.Add((collection, id));
                 }
-                else if (status == SyncStatus.Conflicted || !stillPending)
+                else if (status == SyncStatus.Conflicted || !pending)
                 {
-                    await UpsertRecordAsync(context, record, collection, id, new BsonDocument("status", StatusName(status)), cancellationToken).ConfigureAwait(false);
+                    if (record is null)
+                        await UpsertRecordAsync(context, record, collection, id, new BsonDocument("status", StatusName(status)), cancellationToken).ConfigureAwait(false);
+                    else
+                        (statusUpdates.TryGetValue(status, out var keys) ? keys : statusUpdates[status] = []).Add(Key(collection, id));
                 }
             }
+            // One multi-document update per status: the engine compiles and plans once instead of per document.
+            foreach (var (status, keys) in statusUpdates)
+            {
+                ThrowOnErrors(await docs.UpdateAsync([new UpdateStatement
+                {
+                    Filter = new BsonDocument("_id", new BsonDocument("$in", keys)), Update = new BsonDocument("$set", new BsonDocument("status", StatusName(status))), Multi = true,
+                }], null, context, cancellationToken).ConfigureAwait(false));
+            }
+            // Losing this commit to a power cut only means pushing the same operations again, which the server answers
+            // as duplicates. Conflict and rejection entries exist only in this reply, so those commits stay durable.
+            if (conflicts.Count == 0) txn.DeferDurability();
             await txn.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -264,6 +350,42 @@ public sealed partial class OutpostClient
             _gate.Release();
         }
         foreach (var (collection, id) in touched) RaiseChanged(collection, [id], remote: true);
+    }
+
+    /// <summary>The sync records of these documents, read with one query.</summary>
+    private async Task<Dictionary<(string, BsonValue), BsonDocument>> RecordsAsync(OperationContext context, IEnumerable<(string, BsonValue)> keys, CancellationToken cancellationToken)
+    {
+        var list = new BsonArray();
+        foreach (var (collection, id) in keys) list.Add(Key(collection, id));
+        var records = new Dictionary<(string, BsonValue), BsonDocument>(new IdComparer());
+        if (list.Count == 0) return records;
+        foreach (var record in await FindAsync(SyncDb.GetCollection("docs"), new BsonDocument("_id", new BsonDocument("$in", list)), context, cancellationToken).ConfigureAwait(false))
+        {
+            var key = record["_id"].AsDocument;
+            records[(key["c"].AsString, key["i"])] = record;
+        }
+        return records;
+    }
+
+    /// <summary>Which of these documents still have operations in the outbox (one query per collection, on the c_i index).</summary>
+    private async Task<HashSet<(string, BsonValue)>> PendingKeysAsync(OperationContext context, IEnumerable<(string, BsonValue)> keys, CancellationToken cancellationToken)
+    {
+        var byCollection = new Dictionary<string, BsonArray>(StringComparer.Ordinal);
+        foreach (var (collection, id) in keys)
+        {
+            if (!byCollection.TryGetValue(collection, out var ids)) byCollection[collection] = ids = [];
+            ids.Add(id);
+        }
+        var pending = new HashSet<(string, BsonValue)>(new IdComparer());
+        var outbox = SyncDb.GetCollection("outbox");
+        foreach (var (collection, ids) in byCollection)
+        {
+            var filter = new BsonDocument { { "c", collection }, { "i", new BsonDocument("$in", ids) } };
+            await using var cursor = await outbox.FindAsync(new FindOptions { Filter = filter, Projection = new BsonDocument { { "c", 1 }, { "i", 1 } } }, context, cancellationToken).ConfigureAwait(false);
+            await foreach (var entry in cursor.WithCancellation(cancellationToken).ConfigureAwait(false))
+                pending.Add((entry["c"].AsString, entry["i"]));
+        }
+        return pending;
     }
 
     /// <summary>Pulls change batches from the checkpoint until the server has nothing more.</summary>
@@ -291,6 +413,8 @@ public sealed partial class OutpostClient
             var context = new OperationContext { Transaction = txn };
             await ApplyServerDocumentsAsync(context, batch.Changes, touched, cancellationToken).ConfigureAwait(false);
             await UpdateStateAsync(new BsonDocument("checkpoint", batch.To), context, cancellationToken).ConfigureAwait(false);
+            // Server data and the checkpoint move together; after a power cut the batch is simply pulled again.
+            txn.DeferDurability();
             await txn.CommitAsync(cancellationToken).ConfigureAwait(false);
             Checkpoint = batch.To;
         }

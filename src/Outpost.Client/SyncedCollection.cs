@@ -99,6 +99,19 @@ public sealed class SyncedCollection
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Applies many updates (each to the first document its filter matches, like <see cref="UpdateAsync"/> without
+    /// multi) in order, atomically, in one local transaction: one commit for the whole batch instead of one per edit,
+    /// so bulk edits made offline cost little more than their reads. Returns how many documents changed.
+    /// </summary>
+    public Task<int> UpdateBatchAsync(IReadOnlyList<(BsonDocument Filter, BsonValue Update)> updates, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(updates);
+        var compiled = new List<(BsonDocument, UpdatePlan)>(updates.Count);
+        foreach (var (filter, update) in updates) compiled.Add((filter, UpdatePlan.Compile(update)));
+        return _client.UpdateBatchLocalAsync(Name, compiled, cancellationToken);
+    }
+
     /// <summary>Deletes matching documents; returns how many.</summary>
     public Task<int> DeleteAsync(BsonDocument filter, bool multi = false, CancellationToken cancellationToken = default) =>
         _client.WriteLocalAsync(Name, async context =>

@@ -23,6 +23,13 @@ public sealed class EngineOptions
     /// <summary>At most this many change-log entries are kept; null means no count limit.</summary>
     public long? ChangeLogMaxEntries { get; init; }
 
+    /// <summary>
+    /// Whether document writes (insert, update, replace, delete) append change-log entries; true by default. Off only for
+    /// a database that nobody watches or syncs from, filled in bulk (a server-built sync snapshot file): it halves the
+    /// bytes written and leaves no log to trim. DDL is logged either way.
+    /// </summary>
+    public bool LogDocumentChanges { get; init; } = true;
+
     /// <summary>Times a single (non-transaction) write is retried internally after a storage write conflict.</summary>
     public int WriteConflictRetries { get; init; } = 200;
 

@@ -26,7 +26,7 @@ public sealed partial class OutpostEngine : IAsyncDisposable
         _ownsStorage = ownsStorage;
         Encoder = BsonKeyEncoderAdapter.Instance;
         Catalog = new CatalogManager(storage, Encoder);
-        Writer = new DocumentWriter(Encoder);
+        Writer = new DocumentWriter(Encoder, options.LogDocumentChanges);
         Planner = new QueryPlanner(Encoder);
         Profiler = new Profiling.Profiler();
     }

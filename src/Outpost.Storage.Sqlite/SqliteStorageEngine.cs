@@ -29,7 +29,7 @@ public sealed class SqliteStorageEngine : IStorageEngine
         _connectionString = connectionString;
         _options = options;
         SchemaVersion = schemaVersion;
-        _writer = new SqliteWriter(writerConnection);
+        _writer = new SqliteWriter(writerConnection, options.Synchronous);
         var (version, logLast, commitTime) = _writer.ReadState();
         _commitVersion = version;
         _commitTime = commitTime;
@@ -143,7 +143,7 @@ public sealed class SqliteStorageEngine : IStorageEngine
                 last = logLast + writes.Log.Count;
             }
 
-            _writer.Apply(writes, version, logLast + 1, commitTime);
+            _writer.Apply(writes, version, logLast + 1, commitTime, transaction.Deferred);
             _commitVersion = version;
             _commitTime = commitTime;
             _conflicts.Record(version, writes, transaction);

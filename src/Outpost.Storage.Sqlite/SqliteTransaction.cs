@@ -22,6 +22,11 @@ internal sealed class SqliteTransaction : IStorageTransaction
 
     public StorageTransactionMode Mode { get; }
 
+    /// <summary>Whether the commit may skip the WAL fsync (<see cref="IStorageTransaction.DeferDurability"/>).</summary>
+    public bool Deferred { get; private set; }
+
+    public void DeferDurability() => Deferred = true;
+
     /// <summary>Commit version of the pinned snapshot; -1 until pinned (which keeps conflict history from being pruned).</summary>
     public long Snapshot { get; private set; } = -1;
 

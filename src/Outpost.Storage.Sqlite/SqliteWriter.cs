@@ -19,10 +19,19 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteCommand _updateState;
     private readonly SqliteCommand _trimLog;
     private readonly SqliteCommand?[] _deleteRanges = new SqliteCommand?[SqliteRangeSql.ShapeCount];
+    private readonly SqliteCommand? _syncNormal;
+    private readonly SqliteCommand? _syncFull;
 
-    public SqliteWriter(SqliteConnection connection)
+    public SqliteWriter(SqliteConnection connection, SqliteSynchronousMode synchronous = SqliteSynchronousMode.Full)
     {
         _connection = connection;
+        if (synchronous == SqliteSynchronousMode.Full)
+        {
+            // A deferred commit runs under synchronous = NORMAL: in WAL mode that skips the fsync of this commit only;
+            // the next FULL commit syncs the WAL with it, so durable commits stay a prefix of the log.
+            _syncNormal = Prepare("PRAGMA synchronous = NORMAL");
+            _syncFull = Prepare("PRAGMA synchronous = FULL");
+        }
         _begin = Prepare("BEGIN IMMEDIATE");
         _commit = Prepare("COMMIT");
         _rollback = Prepare("ROLLBACK");
@@ -46,8 +55,22 @@ internal sealed class SqliteWriter : IDisposable
         return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
     }
 
-    public void Apply(WriteOverlay writes, long version, long firstLogPosition, long commitTime)
+    public void Apply(WriteOverlay writes, long version, long firstLogPosition, long commitTime, bool deferDurability = false)
     {
+        if (deferDurability && _syncNormal is not null)
+        {
+            _syncNormal.ExecuteNonQuery();
+            try
+            {
+                Apply(writes, version, firstLogPosition, commitTime);
+            }
+            finally
+            {
+                _syncFull!.ExecuteNonQuery();
+            }
+            return;
+        }
+
         _begin.ExecuteNonQuery();
         try
         {
@@ -139,6 +162,8 @@ internal sealed class SqliteWriter : IDisposable
     {
         foreach (var command in _deleteRanges) command?.Dispose();
         foreach (var command in new[] { _begin, _commit, _rollback, _updateState, _trimLog }) command.Dispose();
+        _syncNormal?.Dispose();
+        _syncFull?.Dispose();
         _upsert.Dispose();
         _delete.Dispose();
         _appendLog.Dispose();

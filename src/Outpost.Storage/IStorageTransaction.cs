@@ -52,6 +52,16 @@ public interface IStorageTransaction : IAsyncDisposable
     /// </summary>
     ValueTask<StorageCommitResult> CommitAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Lets this transaction's commit skip the flush to stable storage: it survives a process crash but may be lost on
+    /// power loss, together with every later commit that was not flushed either (the log is a prefix). For writes that
+    /// can be replayed from elsewhere (a sync client's copy of server data, its acknowledgement bookkeeping). A later
+    /// durable commit makes it durable too. Backends without a cheaper commit ignore it (the default).
+    /// </summary>
+    void DeferDurability()
+    {
+    }
+
     /// <summary>Discards every write. Idempotent.</summary>
     ValueTask RollbackAsync(CancellationToken cancellationToken = default);
 }

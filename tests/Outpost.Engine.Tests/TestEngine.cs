@@ -92,6 +92,7 @@ public sealed class TestEngine : IAsyncDisposable
             OwnsStorage = true,
             TransactionLifetimeLimit = template?.TransactionLifetimeLimit ?? TimeSpan.FromSeconds(60),
             ChangeLogMaxEntries = template?.ChangeLogMaxEntries,
+            LogDocumentChanges = template?.LogDocumentChanges ?? true,
             ChangeLogRetention = template?.ChangeLogRetention ?? TimeSpan.FromHours(24),
             TtlMonitorInterval = template is null ? TimeSpan.FromSeconds(60) : template.TtlMonitorInterval,
         });

@@ -94,6 +94,12 @@ public sealed class EngineTransaction : IAsyncDisposable
         return _storage;
     }
 
+    /// <summary>
+    /// Lets the commit skip the flush to stable storage (see <see cref="IStorageTransaction.DeferDurability"/>): it
+    /// survives a process crash but may be lost on power loss. Only for writes that can be replayed from elsewhere.
+    /// </summary>
+    public void DeferDurability() => CheckActive().DeferDurability();
+
     /// <summary>Commits every write atomically. Throws 112 (TransientTransactionError) on a write conflict.</summary>
     public async Task CommitAsync(CancellationToken cancellationToken = default)
     {

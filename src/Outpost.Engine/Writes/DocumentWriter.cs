@@ -19,7 +19,13 @@ internal sealed class DocumentWriter
 
     private readonly IKeyEncoder _encoder;
 
-    public DocumentWriter(IKeyEncoder encoder) => _encoder = encoder;
+    private readonly bool _logDocuments;
+
+    public DocumentWriter(IKeyEncoder encoder, bool logDocuments = true)
+    {
+        _encoder = encoder;
+        _logDocuments = logDocuments;
+    }
 
     public byte[] EncodeId(BsonValue id)
     {
@@ -93,7 +99,7 @@ internal sealed class DocumentWriter
 
         for (var i = 1; i < collection.Indexes.Length; i++)
             await AddEntriesAsync(tx, collection, collection.Indexes[i], document, idKey, null, cancellationToken).ConfigureAwait(false);
-        tx.AppendLog(ChangeLogRecord.DocumentWithRawPost("insert", collection.Database, collection.Name, id, bytes, null, null, context));
+        if (_logDocuments) tx.AppendLog(ChangeLogRecord.DocumentWithRawPost("insert", collection.Database, collection.Name, id, bytes, null, null, context));
         if (collection.IsCapped)
         {
             await CappedStore.AppendAsync(tx, collection, idKey, bytes.Length, cancellationToken).ConfigureAwait(false);
@@ -121,7 +127,7 @@ internal sealed class DocumentWriter
 
         var pre = collection.Options.ChangeStreamPreAndPostImages ? before : null;
         // A null description means a replacement; operator and pipeline updates are "update" events.
-        tx.AppendLog(ChangeLogRecord.DocumentWithRawPost(updateDescription is null ? "replace" : "update", collection.Database, collection.Name, after["_id"], bytes, pre, updateDescription, context));
+        if (_logDocuments) tx.AppendLog(ChangeLogRecord.DocumentWithRawPost(updateDescription is null ? "replace" : "update", collection.Database, collection.Name, after["_id"], bytes, pre, updateDescription, context));
     }
 
     /// <summary>Deletes a stored document and its index entries.</summary>
@@ -138,7 +144,7 @@ internal sealed class DocumentWriter
         }
 
         var pre = collection.Options.ChangeStreamPreAndPostImages ? document : null;
-        tx.AppendLog(ChangeLogRecord.Document("delete", collection.Database, collection.Name, document["_id"], null, pre, null, context));
+        if (_logDocuments) tx.AppendLog(ChangeLogRecord.Document("delete", collection.Database, collection.Name, document["_id"], null, pre, null, context));
     }
 
     /// <summary>Adds the index entries of one document to a (possibly new) index — used by index builds too.</summary>

@@ -131,7 +131,7 @@ public sealed class SnapshotFileService : IAsyncDisposable
         {
             // Durability of the file does not matter until it is complete (it is verified by SHA-256 end to end).
             var storage = await SqliteStorageEngine.OpenAsync(path, new SqliteStorageOptions { Synchronous = SqliteSynchronousMode.Normal }, cancellationToken).ConfigureAwait(false);
-            await using (var target = await OutpostEngine.OpenAsync(new EngineOptions { Storage = storage, OwnsStorage = true, ChangeLogMaxEntries = 1 }, cancellationToken).ConfigureAwait(false))
+            await using (var target = await OutpostEngine.OpenAsync(new EngineOptions { Storage = storage, OwnsStorage = true, ChangeLogMaxEntries = 1, LogDocumentChanges = false, TtlMonitorInterval = null }, cancellationToken).ConfigureAwait(false))
             {
                 var app = target.GetDatabase(_sync.Options.Database);
                 var sync = target.GetDatabase(SnapshotFileProtocol.SyncDatabase);
@@ -160,12 +160,12 @@ public sealed class SnapshotFileService : IAsyncDisposable
                 await sync.GetCollection(SnapshotFileProtocol.StateCollection).InsertAsync([state], null, null, cancellationToken).ConfigureAwait(false);
                 await sync.GetCollection(SnapshotFileProtocol.OutboxCollection).CreateIndexesAsync(
                     [IndexModel.FromDocument(new BsonDocument { { "key", new BsonDocument { { "c", 1 }, { "i", 1 } } }, { "name", "c_i" } })], null, cancellationToken).ConfigureAwait(false);
-                // The file's own change log only recorded the copying: the client never reads it, so it is not shipped.
+                // The copy writes no document change log (the client never reads the file's log); the few DDL entries go.
                 await target.TrimChangeLogAsync(cancellationToken).ConfigureAwait(false);
             }
-            // Disposing the engine closed the last connection, which checkpointed the WAL into the main file; compacting
-            // drops the pages the trimmed log left free, so clients download only documents and indexes.
-            await CompactAsync(path, cancellationToken).ConfigureAwait(false);
+            // Disposing the engine closed the last connection, which checkpointed the WAL into the main file. No log was
+            // written, so there is nothing to VACUUM away: only the journal mode changes for the download.
+            await FinishFileAsync(path, cancellationToken).ConfigureAwait(false);
             var (length, sha256) = await HashFileAsync(path, cancellationToken).ConfigureAwait(false);
             var info = new SnapshotFileInfo(fileId, length, sha256, position, documents);
             _files[fileId] = new BuiltFile(path, key, [subject], DateTime.UtcNow, info);
@@ -260,7 +260,7 @@ public sealed class SnapshotFileService : IAsyncDisposable
         return buffer;
     }
 
-    private static async Task CompactAsync(string path, CancellationToken cancellationToken)
+    private static async Task FinishFileAsync(string path, CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         await using (connection.ConfigureAwait(false))
@@ -269,9 +269,8 @@ public sealed class SnapshotFileService : IAsyncDisposable
             var command = connection.CreateCommand();
             await using (command.ConfigureAwait(false))
             {
-                // Rollback-journal mode for the rewrite (in WAL mode VACUUM would write everything twice); the SDK
-                // switches the file back to WAL when it opens it.
-                command.CommandText = "PRAGMA journal_mode = DELETE; VACUUM;";
+                // A single self-contained file (no -wal beside it); the SDK switches it back to WAL when it opens it.
+                command.CommandText = "PRAGMA journal_mode = DELETE;";
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }

@@ -53,6 +53,81 @@ public sealed class OfflineClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_of_updates_commits_once_sees_its_own_earlier_edits_and_syncs_each_as_an_operation()
+    {
+        var network = new NetworkSimulator(_server.Service, 11);
+        await using var device = await OutpostClient.OpenAsync(Options(network), Ct);
+        var photos = device.Collection("photos");
+        await photos.InsertAsync([new BsonDocument { { "_id", "a" }, { "departmentId", "PAINT" }, { "n", 1 } }, new BsonDocument { { "_id", "b" }, { "departmentId", "PAINT" }, { "n", 1 } }], Ct);
+        await device.SyncNowAsync(Ct);
+        int changed = await photos.UpdateBatchAsync(
+        [
+            (new BsonDocument("_id", "a"), new BsonDocument("$inc", new BsonDocument("n", 1))),
+            (new BsonDocument("_id", "a"), new BsonDocument("$inc", new BsonDocument("n", 10))),   // sees the first edit
+            (new BsonDocument { { "_id", "b" }, { "n", 1 } }, new BsonDocument("$set", new BsonDocument("label", "x"))),
+            (new BsonDocument("_id", "missing"), new BsonDocument("$set", new BsonDocument("label", "y"))),  // matches nothing
+        ], Ct);
+        Assert.Equal(3, changed);
+        Assert.Equal(3, await device.CountPendingAsync(Ct));
+        Assert.Equal(12, (await photos.FindByIdAsync("a", Ct))!["n"].ToInt64());
+        Assert.Equal(SyncStatus.Pending, await photos.GetSyncStatusAsync("b", Ct));
+        await device.SyncNowAsync(Ct);
+        Assert.Equal(0, await device.CountPendingAsync(Ct));
+        var onServer = await (await _server.Photos.FindAsync(cancellationToken: Ct)).ToListAsync(Ct);
+        Assert.Equal(12, onServer.Single(d => d["_id"].AsString == "a")["n"].ToInt64());
+        Assert.Equal("x", onServer.Single(d => d["_id"].AsString == "b")["label"].AsString);
+        Assert.Equal(SyncStatus.Synced, await photos.GetSyncStatusAsync("a", Ct));
+        Assert.True(await device.VerifyAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_batch_with_an_update_that_changes_the_id_fails_whole()
+    {
+        var network = new NetworkSimulator(_server.Service, 12);
+        await using var device = await OutpostClient.OpenAsync(Options(network), Ct);
+        var photos = device.Collection("photos");
+        await photos.InsertOneAsync(new BsonDocument { { "_id", "a" }, { "departmentId", "PAINT" }, { "n", 1 } }, Ct);
+        long pending = await device.CountPendingAsync(Ct);
+        var error = await Assert.ThrowsAsync<MongoException>(() => photos.UpdateBatchAsync(
+        [
+            (new BsonDocument("_id", "a"), new BsonDocument("$set", new BsonDocument("n", 2))),
+            (new BsonDocument("_id", "a"), new BsonDocument("$set", new BsonDocument("_id", "z"))),
+        ], Ct));
+        Assert.Equal(ErrorCodes.ImmutableField, error.Code);
+        Assert.Equal(pending, await device.CountPendingAsync(Ct));
+        Assert.Equal(1, (await photos.FindByIdAsync("a", Ct))!["n"].ToInt64());
+    }
+
+    [Fact]
+    public async Task Removing_a_subscription_removes_its_documents_unless_another_subscription_covers_them()
+    {
+        await _server.Photos.InsertAsync(
+        [
+            new BsonDocument { { "_id", 1 }, { "departmentId", "PAINT" }, { "kind", "a" } },
+            new BsonDocument { { "_id", 2 }, { "departmentId", "PAINT" }, { "kind", "b" } },
+            new BsonDocument { { "_id", 3 }, { "departmentId", "PAINT" }, { "kind", "c" } },
+        ], cancellationToken: Ct);
+        var network = new NetworkSimulator(_server.Service, 13);
+        var a = new SyncSubscription("a", "photos", new BsonDocument("kind", new BsonDocument("$in", new BsonArray { "a", "c" })));
+        var b = new SyncSubscription("b", "photos", new BsonDocument("kind", new BsonDocument("$in", new BsonArray { "b", "c" })));
+        async Task<List<long>> IdsAfterSyncAsync(params SyncSubscription[] subs)
+        {
+            await using var device = await OutpostClient.OpenAsync(new ClientOptions
+            {
+                DatabasePath = _server.DevicePath("subs"), Transport = network, ClientId = "subs", TokenProvider = _ => ValueTask.FromResult<string?>(_token),
+                Subscriptions = subs, Network = () => NetworkCondition.Unmetered,
+            }, Ct);
+            await device.SyncNowAsync(Ct);
+            Assert.True(await device.VerifyAsync(Ct));
+            return (await device.Collection("photos").FindAsync(sort: new BsonDocument("_id", 1), cancellationToken: Ct)).Select(d => d["_id"].ToInt64()).ToList();
+        }
+        Assert.Equal([1L, 2L, 3L], await IdsAfterSyncAsync(a, b));
+        Assert.Equal([1L, 3L], await IdsAfterSyncAsync(a));       // 2 was only b's; 3 is still a's
+        Assert.Equal([1L, 2L, 3L], await IdsAfterSyncAsync(a, b));  // adding b back snapshots it again
+        Assert.Equal([2L, 3L], await IdsAfterSyncAsync(b));
+    }
+
+    [Fact]
     public async Task Initial_sync_reports_progress_page_by_page()
     {
         var docs = Enumerable.Range(0, 7).Select(i => new BsonDocument { { "_id", i }, { "departmentId", "PAINT" } }).ToList();
