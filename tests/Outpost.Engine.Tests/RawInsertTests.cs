@@ -117,4 +117,21 @@ public sealed class RawInsertTests
         await Assert.ThrowsAsync<BsonFormatException>(() => coll.InsertRawAsync([BsonSerializer.Serialize(Doc(("_id", 1))), bad], cancellationToken: Ct));
         Assert.Empty(await coll.FindAllAsync());
     }
+
+    [Theory]
+    [MemberData(nameof(TestEngine.Backends), MemberType = typeof(TestEngine))]
+    public async Task An_oversized_document_is_write_error_10334_as_on_the_DOM_path(string backend)
+    {
+        await using var t = await TestEngine.StartAsync(backend);
+        await t.Db.CreateCollectionAsync("v", new CreateCollectionOptions { Validator = Doc(("x", Doc(("$exists", true)))) }, cancellationToken: Ct);
+        var big = Doc(("_id", 1), ("x", 1), ("blob", new BsonBinary(new byte[16 * 1024 * 1024])));
+        foreach (var name in new[] { "plain", "v" })
+        {
+            var coll = t.Db.GetCollection(name);
+            var dom = await coll.InsertAsync([big], cancellationToken: Ct);
+            var raw = await coll.InsertRawAsync([BsonSerializer.Serialize(big)], cancellationToken: Ct);
+            Assert.Equal(10334, Assert.Single(dom.WriteErrors).Code);
+            Assert.Equal(dom.WriteErrors.Select(e => (e.Index, e.Code, e.Message)), raw.WriteErrors.Select(e => (e.Index, e.Code, e.Message)));
+        }
+    }
 }

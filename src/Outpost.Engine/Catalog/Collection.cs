@@ -124,7 +124,7 @@ public sealed partial class Collection
         ArgumentNullException.ThrowIfNull(documents);
         // Every document is checked before anything is written, as a decode of the whole batch would.
         var canonical = new bool[documents.Count];
-        for (var i = 0; i < canonical.Length; i++) canonical[i] = BsonValidator.Validate(documents[i].Span);
+        for (var i = 0; i < canonical.Length; i++) canonical[i] = BsonValidator.Validate(documents[i].Span, PreparedDocument.ReadLimits);
         return InsertCoreAsync(documents.Count, i => PreparedDocument.FromValidatedBytes(documents[i].Span, canonical[i]), options, context, cancellationToken);
     }
 

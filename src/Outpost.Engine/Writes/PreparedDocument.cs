@@ -12,6 +12,12 @@ namespace Outpost.Engine.Writes;
 /// </summary>
 internal sealed class PreparedDocument
 {
+    /// <summary>
+    /// Limits for reading document bytes given to insert: no size limit (the bytes are in memory already, and an
+    /// oversized document must be the per-document write error 10334, as on the DOM path, not a format error).
+    /// </summary>
+    public static readonly BsonReaderOptions ReadLimits = new() { MaxDocumentSize = int.MaxValue };
+
     private BsonDocument? _document;
     private byte[]? _bytes;
 
@@ -26,7 +32,7 @@ internal sealed class PreparedDocument
     public BsonValue Id { get; }
 
     /// <summary>The document as a DOM (decoded from the bytes on first use).</summary>
-    public BsonDocument Document => _document ??= BsonSerializer.Deserialize(_bytes!);
+    public BsonDocument Document => _document ??= BsonSerializer.Deserialize(_bytes!, ReadLimits);
 
     /// <summary>The stored bytes (encoded from the DOM on first use; throws 10334 when over 16 MiB).</summary>
     public byte[] Bytes => _bytes ??= DocumentWriter.Serialize(_document!);
@@ -47,7 +53,7 @@ internal sealed class PreparedDocument
             var elements = view.GetEnumerator();
             if (elements.MoveNext() && elements.Current.Name.SequenceEqual("_id"u8))
             {
-                var id = elements.Current.Value.ToBsonValue();
+                var id = elements.Current.Value.ToBsonValue(ReadLimits);
                 DocumentWriter.ValidateId(id);
                 return new PreparedDocument(null, bson.ToArray(), id);
             }
@@ -55,7 +61,7 @@ internal sealed class PreparedDocument
             if (!view.TryGetElement("_id"u8, out _)) return WithNewId(bson);
         }
 
-        return FromDocument(DocumentWriter.PrepareForInsert(BsonSerializer.Deserialize(bson)));
+        return FromDocument(DocumentWriter.PrepareForInsert(BsonSerializer.Deserialize(bson, ReadLimits)));
     }
 
     // { _id: ObjectId(...) } followed by the original elements: 1 type byte + "_id\0" + 12 id bytes in front.

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Text.Unicode;
 using Outpost.Bson;
 using Outpost.Bson.Serialization;
 using Outpost.Wire.Protocol;
@@ -10,7 +11,8 @@ namespace Outpost.Wire.Commands;
 /// <summary>
 /// Decodes an OP_MSG insert command except its documents, which stay encoded (slices of the request) for
 /// <c>Collection.InsertRawAsync</c>: decoding a batch into a DOM only for the engine to encode it again was most of the
-/// server's work per insert batch. The bytes are validated exactly as a full decode would validate them.
+/// server's work per insert batch. Everything but the documents is decoded strictly here; the documents array's own
+/// structure is checked here and each document by the engine (so no byte is validated twice).
 /// </summary>
 internal static class InsertDecoder
 {
@@ -26,11 +28,17 @@ internal static class InsertDecoder
     public static BsonDocument Decode(WireRequest request, BsonReaderOptions options, out IReadOnlyList<ReadOnlyMemory<byte>>? documents)
     {
         var body = request.Body;
-        BsonValidator.Validate(body.Span, options);
+        var span = body.Span;
+        if (span.Length < 5) throw new BsonFormatException($"Input of {span.Length} bytes is shorter than the smallest document (5 bytes)", 0);
+        int declared = BinaryPrimitives.ReadInt32LittleEndian(span);
+        if (declared > options.MaxDocumentSize) throw new BsonFormatException($"Document length {declared} exceeds the maximum of {options.MaxDocumentSize} bytes", 0);
+        if (declared != span.Length) throw new BsonFormatException($"Document length prefix {declared} does not match the input length {span.Length}", 0);
         var command = new BsonDocument();
         documents = null;
-        foreach (var element in new BsonDocumentView(body.Span))
+        // The view bounds-checks every element; names are checked here, values by their strict decode (or Split).
+        foreach (var element in new BsonDocumentView(span))
         {
+            if (!Utf8.IsValid(element.Name)) throw new BsonFormatException("Name or cstring is not valid UTF-8", 0);
             if (documents is null && element.Value.Type == BsonType.Array && element.Name.SequenceEqual("documents"u8))
             {
                 documents = Split(body, element.Value.Raw);
@@ -58,18 +66,26 @@ internal static class InsertDecoder
         return copies;
     }
 
-    // The array was validated with the body, so its lengths are trusted here.
+    // Checks the array's own structure as the decoder would (keys, lengths); each document's contents are left to the
+    // engine. Null when an element is not a document: the caller then decodes the array strictly instead.
     private static List<ReadOnlyMemory<byte>>? Split(ReadOnlyMemory<byte> body, ReadOnlySpan<byte> array)
     {
         int offset = (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(body.Span), ref MemoryMarshal.GetReference(array));
+        int end = array.Length - 1; // the view checked the length prefix; the terminator is checked here
+        if (end < 4 || array[end] != 0) throw new BsonFormatException("Document is not terminated by a NUL byte", offset + end);
         var result = new List<ReadOnlyMemory<byte>>();
         int position = 4;
-        while (position < array.Length - 1)
+        while (position < end)
         {
             byte type = array[position++];
-            position += array[position..].IndexOf((byte)0) + 1;
+            int nul = array[position..end].IndexOf((byte)0);
+            if (nul < 0) throw new BsonFormatException("Missing NUL terminator of a name or cstring", offset + position);
+            if (!Utf8.IsValid(array.Slice(position, nul))) throw new BsonFormatException("Name or cstring is not valid UTF-8", offset + position);
+            position += nul + 1;
             if (type != (byte)BsonType.Document) return null;
+            if (end - position < 4) throw new BsonFormatException("Truncated input: 4 bytes needed", offset + position);
             int length = BinaryPrimitives.ReadInt32LittleEndian(array[position..]);
+            if (length < 5 || length > end - position) throw new BsonFormatException($"Document length {length} runs past the end of its enclosing data", offset + position);
             result.Add(body.Slice(offset + position, length));
             position += length;
         }

@@ -72,6 +72,17 @@ public sealed class RawInsertTests : IAsyncLifetime
             Assert.True(await evil.Raw.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
         }
 
+        // The documents array itself malformed: an array key that is not UTF-8.
+        body = Body(new BsonDocument { { "insert", "x" }, { "documents", new BsonArray { new BsonDocument("_id", 1) } }, { "$db", "t" } });
+        at = body.AsSpan().IndexOf("documents\0"u8) + 10 + 4 + 1; // past the name, the array's length and the element type
+        Assert.Equal((byte)'0', body[at]);
+        body[at] = 0xFF;
+        await using (var evil = await _server.ConnectAsync())
+        {
+            await evil.Raw.SendRawAsync(evil.Raw.BuildMsg(body));
+            Assert.True(await evil.Raw.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
+        }
+
         var count = await good.RunOkAsync(new BsonDocument("count", "x"), "t");
         Assert.Equal(0, count["n"].ToInt64());
     }
