@@ -4,6 +4,8 @@
 # wire docs/s ÷ embedded docs/s per workload. Goal (issue 5): ratio ≥ 0.75, i.e. the wire layer costs < 25%.
 #   bench/wire-vs-embedded.sh [docs=100000] [batch=1000] [lookups=20000] [clients=16]
 # Exit status 1 when a ratio misses the goal (or a figure is missing). Set NO_BUILD=1 to skip the Release builds. Needs tests/compat/node_modules (`source scripts/test-deps.sh`).
+# PROCESSES=P spreads the find clients over P Node processes (default 1). Also printed, not part of the exit status: CPU
+# per document of the server process against the embedded process (the wire layer's own cost, without the driver's).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 docs="${1:-100000}" batch="${2:-1000}" lookups="${3:-20000}" clients="${4:-16}"
@@ -19,11 +21,13 @@ fi
 
 echo "[wire-vs-embedded] $(date -u +%FT%TZ) docs=$docs batch=$batch lookups=$lookups clients=$clients; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 dotnet "$repo/bench/Outpost.Benchmarks/bin/Release/net10.0/Outpost.Benchmarks.dll" embedded-load "$docs" "$batch" "$lookups" "$clients" "$limit" | tee "$out/embedded.txt"
-node "$repo/bench/wire-load/load.mjs" --docs "$docs" --batch "$batch" --lookups "$lookups" --clients "$clients" --time-limit "$limit" | tee "$out/wire.txt"
+node "$repo/bench/wire-load/load.mjs" --docs "$docs" --batch "$batch" --lookups "$lookups" --clients "$clients" --time-limit "$limit" --processes "${PROCESSES:-1}" | tee "$out/wire.txt"
 
 echo "[wire-vs-embedded] ratio = wire docs/s / embedded docs/s (goal >= 0.75); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 cat "$out/embedded.txt" "$out/wire.txt" | awk '
   $1 == "RESULT" { rate[$2 "/" $3] = $4; seen[$3] = 1 }
+  $1 == "CPU" && $2 == "embedded" { cpuE[$3] = $4 }
+  $1 == "CPU" && $2 == "wire" { cpuS[$3] = $5; cpuC[$3] = $7 }
   END {
     missed = 0
     for (w in seen) {
@@ -33,5 +37,7 @@ cat "$out/embedded.txt" "$out/wire.txt" | awk '
       printf "%-7s wire %10.0f docs/s  embedded %10.0f docs/s  ratio %.2f  %s\n", w, x, e, r, (r >= 0.75 ? "goal met" : "GOAL MISSED")
       if (r < 0.75) missed = 1
     }
+    for (w in cpuE) if (cpuS[w] != "" && cpuS[w] + 0 > 0)
+      printf "%-7s CPU per doc: server %.1f us (+ Node client %.1f us) vs embedded %.1f us; embedded/server %.2f\n", w, cpuS[w], cpuC[w], cpuE[w], cpuE[w] / cpuS[w]
     exit missed
   }'

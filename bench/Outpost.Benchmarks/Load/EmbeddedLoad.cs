@@ -35,11 +35,14 @@ public static class EmbeddedLoad
             await InsertAsync(warmup, template, warmDocs, batchSize, timeLimit.Token);
             await FindAsync(warmup, warmDocs, Math.Min(lookups, WarmupLookups), clients, timeLimit.Token);
 
-            var (insertSeconds, batchLatencies) = await InsertAsync(photos, template, docs, batchSize, timeLimit.Token);
+            var (insertSeconds, batchLatencies, insertCpu) = await InsertAsync(photos, template, docs, batchSize, timeLimit.Token);
             Report("insert", docs, insertSeconds, batchLatencies, "batch");
+            ReportCpu("insert", docs, insertCpu);
+            var findCpu = CpuNow();
             var (completed, findSeconds, latencies) = await FindAsync(photos, docs, lookups, clients, timeLimit.Token);
             Report("find", completed, findSeconds, latencies, "lookup");
-            ReportDecodeCost(template, Math.Min(docs, batchSize));
+            ReportCpu("find", completed, CpuNow() - findCpu);
+            ReportValidationCost(template, Math.Min(docs, batchSize));
             return completed == lookups ? 0 : 2;
         }
         finally
@@ -59,23 +62,26 @@ public static class EmbeddedLoad
     private const int WarmupDocuments = 5_000, WarmupLookups = 5_000;
 
     /// <summary>Inserts documents 0..docs-1 in batches (built outside the timed call, as the JS tool does).</summary>
-    private static async Task<(double Seconds, double[] BatchLatencies)> InsertAsync(Collection photos, BsonDocument template, int docs, int batchSize, CancellationToken cancellationToken)
+    private static async Task<(double Seconds, double[] BatchLatencies, TimeSpan Cpu)> InsertAsync(Collection photos, BsonDocument template, int docs, int batchSize, CancellationToken cancellationToken)
     {
         var batchLatencies = new double[(docs + batchSize - 1) / batchSize];
         long insertTicks = 0;
+        var cpu = TimeSpan.Zero;
         for (int b = 0, i = 0; i < docs; b++, i += batchSize)
         {
             int n = Math.Min(batchSize, docs - i);
             var batch = new List<BsonDocument>(n);
             for (int j = 0; j < n; j++) batch.Add(LoadPhoto.Create(template, i + j));
+            var cpuStart = CpuNow();
             long start = Stopwatch.GetTimestamp();
             await photos.InsertAsync(batch, cancellationToken: cancellationToken);
             long elapsed = Stopwatch.GetTimestamp() - start;
+            cpu += CpuNow() - cpuStart;
             insertTicks += elapsed;
             batchLatencies[b] = Stopwatch.GetElapsedTime(0, elapsed).TotalMilliseconds;
         }
 
-        return (Stopwatch.GetElapsedTime(0, insertTicks).TotalSeconds, batchLatencies);
+        return (Stopwatch.GetElapsedTime(0, insertTicks).TotalSeconds, batchLatencies, cpu);
     }
 
     /// <summary>
@@ -115,24 +121,41 @@ public static class EmbeddedLoad
     }
 
     /// <summary>
-    /// Where the insert gap goes: the server decodes every inserted document from the wire into a BsonDocument before
-    /// the engine call the embedded side starts from. Times that decode for one batch (median of 5) for comparison.
+    /// The server's remaining extra work per insert batch: it stores the documents as they arrive, after checking the
+    /// bytes (BsonValidator); it used to decode them into a DOM (which the engine then encoded again). Times both for one
+    /// batch (median of 5 each, interleaved) for comparison.
     /// </summary>
-    private static void ReportDecodeCost(BsonDocument template, int batchSize)
+    private static void ReportValidationCost(BsonDocument template, int batchSize)
     {
         var bytes = new byte[batchSize][];
         for (int i = 0; i < batchSize; i++) bytes[i] = BsonSerializer.Serialize(LoadPhoto.Create(template, i));
-        var runs = new double[5];
-        for (int r = 0; r < runs.Length; r++)
+        var validate = new double[5];
+        var decode = new double[5];
+        for (int r = 0; r < validate.Length; r++)
         {
             long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < batchSize; i++) _ = BsonValidator.Validate(bytes[i]);
+            validate[r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            start = Stopwatch.GetTimestamp();
             for (int i = 0; i < batchSize; i++) _ = BsonSerializer.Deserialize(bytes[i]);
-            runs[r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            decode[r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
 
-        Array.Sort(runs);
-        Console.WriteLine($"embedded note: decoding one batch of {batchSize} documents from BSON (the server's extra work per insert batch) takes {runs[2]:F2} ms (median of 5)");
+        Array.Sort(validate);
+        Array.Sort(decode);
+        Console.WriteLine($"embedded note: one batch of {batchSize} documents: validating the BSON bytes (the server's extra work per insert batch) takes {validate[2]:F2} ms; decoding them (its work before) {decode[2]:F2} ms (medians of 5)");
     }
+
+    /// <summary>CPU time of this process so far (all threads).</summary>
+    private static TimeSpan CpuNow()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
+
+    /// <summary>"CPU embedded workload µs per doc", beside load.mjs's "CPU wire" line.</summary>
+    private static void ReportCpu(string workload, int count, TimeSpan cpu) =>
+        Console.WriteLine(FormattableString.Invariant($"CPU embedded {workload} {cpu.TotalMicroseconds / Math.Max(1, count):F1} (µs per doc)"));
 
     private static void Report(string workload, int count, double seconds, double[] latencies, string unit)
     {

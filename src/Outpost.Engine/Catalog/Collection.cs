@@ -1,4 +1,5 @@
 using Outpost.Bson;
+using Outpost.Bson.Serialization;
 using Outpost.Engine.Catalog;
 using Outpost.Engine.Query;
 using Outpost.Engine.Writes;
@@ -80,6 +81,13 @@ public sealed partial class Collection
         return new WriteError(index, ex.Code, ex.CodeName, ex.Message, details);
     }
 
+    /// <summary>Insert-time rules; a document held as bytes is decoded only when the collection has a rule to check.</summary>
+    private static void Validate(CollectionState state, PreparedDocument document, bool bypass)
+    {
+        if (state.Options.TimeSeries is null && (bypass || state.Validator is null)) return;
+        Validate(state, document.Document, null, bypass);
+    }
+
     private static void Validate(CollectionState state, BsonDocument document, BsonDocument? before, bool bypass)
     {
         Outpost.Engine.TimeSeries.TimeSeriesRules.CheckDocument(state, document);
@@ -98,22 +106,44 @@ public sealed partial class Collection
     }
 
     /// <summary>insert: adds documents (an _id ObjectId is generated first in the document when missing).</summary>
-    public async Task<WriteResult> InsertAsync(IReadOnlyList<BsonDocument> documents, InsertOptions? options = null, OperationContext? context = null, CancellationToken cancellationToken = default)
+    public Task<WriteResult> InsertAsync(IReadOnlyList<BsonDocument> documents, InsertOptions? options = null, OperationContext? context = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        return InsertCoreAsync(documents.Count, i => PreparedDocument.FromDocument(DocumentWriter.PrepareForInsert(documents[i])), options, context, cancellationToken);
+    }
+
+    /// <summary>
+    /// insert of already-encoded documents (one BSON document per entry, e.g. straight from a wire message): the same
+    /// rules and results as <see cref="InsertAsync(IReadOnlyList{BsonDocument}, InsertOptions?, OperationContext?, CancellationToken)"/>,
+    /// but a document whose _id comes first is stored as the bytes it came in, without a decode and re-encode (a missing
+    /// _id is put in front). The bytes are copied; the caller's memory is not kept.
+    /// </summary>
+    /// <exception cref="BsonFormatException">When any document is malformed; nothing is written then.</exception>
+    public Task<WriteResult> InsertRawAsync(IReadOnlyList<ReadOnlyMemory<byte>> documents, InsertOptions? options = null, OperationContext? context = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        // Every document is checked before anything is written, as a decode of the whole batch would.
+        var canonical = new bool[documents.Count];
+        for (var i = 0; i < canonical.Length; i++) canonical[i] = BsonValidator.Validate(documents[i].Span, PreparedDocument.ReadLimits);
+        return InsertCoreAsync(documents.Count, i => PreparedDocument.FromValidatedBytes(documents[i].Span, canonical[i]), options, context, cancellationToken);
+    }
+
+    /// <summary>The one insert implementation: prepare each document (rule violations are per-document errors), then write in batches.</summary>
+    private async Task<WriteResult> InsertCoreAsync(int count, Func<int, PreparedDocument> prepare, InsertOptions? options, OperationContext? context, CancellationToken cancellationToken)
     {
         var profileStart = System.Diagnostics.Stopwatch.GetTimestamp();
-        ArgumentNullException.ThrowIfNull(documents);
         options ??= InsertOptions.Default;
         context ??= OperationContext.None;
         var result = new WriteResult();
         var state = await GetForWriteAsync(cancellationToken).ConfigureAwait(false);
 
         // Prepare every document first: rule violations are per-document errors that never reach storage.
-        var prepared = new BsonDocument?[documents.Count];
-        for (var i = 0; i < documents.Count; i++)
+        var prepared = new PreparedDocument?[count];
+        for (var i = 0; i < count; i++)
         {
             try
             {
-                prepared[i] = DocumentWriter.PrepareForInsert(documents[i]);
+                prepared[i] = prepare(i);
             }
             catch (MongoException ex) when (context.Transaction is null)
             {
@@ -123,7 +153,7 @@ public sealed partial class Collection
             }
         }
 
-        var stopAt = options.Ordered && result.WriteErrors.Count > 0 ? result.WriteErrors[0].Index : documents.Count;
+        var stopAt = options.Ordered && result.WriteErrors.Count > 0 ? result.WriteErrors[0].Index : count;
         var start = 0;
         while (start < stopAt)
         {
@@ -139,7 +169,7 @@ public sealed partial class Collection
                         for (var i = start; i < end; i++)
                         {
                             if (prepared[i] is not { } doc) continue;
-                            Validate(current, doc, null, options.BypassDocumentValidation);
+                            Validate(current, doc, options.BypassDocumentValidation);
                             await Engine.Writer.InsertAsync(tx, current, doc, context, cancellationToken).ConfigureAwait(false);
                         }
 
@@ -156,7 +186,7 @@ public sealed partial class Collection
             if (batchOk)
             {
                 for (var i = start; i < end; i++)
-                    if (prepared[i] is { } doc) { result.N++; result.InsertedIds.Add(doc["_id"]); }
+                    if (prepared[i] is { } doc) { result.N++; result.InsertedIds.Add(doc.Id); }
                 start = end;
                 continue;
             }
@@ -170,12 +200,12 @@ public sealed partial class Collection
                     await Engine.RunWriteAsync(context, async tx =>
                     {
                         var current = State ?? state;
-                        Validate(current, doc, null, options.BypassDocumentValidation);
+                        Validate(current, doc, options.BypassDocumentValidation);
                         await Engine.Writer.InsertAsync(tx, current, doc, context, cancellationToken).ConfigureAwait(false);
                         return 0;
                     }, cancellationToken, Namespace).ConfigureAwait(false);
                     result.N++;
-                    result.InsertedIds.Add(doc["_id"]);
+                    result.InsertedIds.Add(doc.Id);
                 }
                 catch (MongoException ex) when (context.Transaction is null && ex.Code != ErrorCodes.WriteConflict && ex.Code != ErrorCodes.MaxTimeMSExpired)
                 {

@@ -82,11 +82,20 @@ internal sealed class DocumentWriter
         return bytes;
     }
 
-    /// <summary>Inserts a prepared document. Throws 11000 on a duplicate _id or unique key.</summary>
-    public async ValueTask InsertAsync(IStorageTransaction tx, CollectionState collection, BsonDocument document, OperationContext context, CancellationToken cancellationToken)
+    /// <summary>Inserts a document prepared by <see cref="PrepareForInsert"/>. Throws 11000 on a duplicate _id or unique key.</summary>
+    public ValueTask InsertAsync(IStorageTransaction tx, CollectionState collection, BsonDocument document, OperationContext context, CancellationToken cancellationToken) =>
+        InsertAsync(tx, collection, PreparedDocument.FromDocument(document), context, cancellationToken);
+
+    /// <summary>
+    /// Inserts a prepared document: its bytes are stored as they are, and its DOM is only read when a secondary index
+    /// needs keys. Throws 11000 on a duplicate _id or unique key, 10334 when it is over 16 MiB.
+    /// </summary>
+    public async ValueTask InsertAsync(IStorageTransaction tx, CollectionState collection, PreparedDocument prepared, OperationContext context, CancellationToken cancellationToken)
     {
-        var bytes = Serialize(document);
-        var id = document["_id"];
+        var bytes = prepared.Bytes;
+        if (bytes.Length > MaxDocumentSize)
+            throw new MongoException(ErrorCodes.BSONObjectTooLarge, $"object to insert too large. size in bytes: {bytes.Length}, max size: {MaxDocumentSize}");
+        var id = prepared.Id;
         var idKey = EncodeId(id);
         try
         {
@@ -98,7 +107,7 @@ internal sealed class DocumentWriter
         }
 
         for (var i = 1; i < collection.Indexes.Length; i++)
-            await AddEntriesAsync(tx, collection, collection.Indexes[i], document, idKey, null, cancellationToken).ConfigureAwait(false);
+            await AddEntriesAsync(tx, collection, collection.Indexes[i], prepared.Document, idKey, null, cancellationToken).ConfigureAwait(false);
         if (_logDocuments) tx.AppendLog(ChangeLogRecord.DocumentWithRawPost("insert", collection.Database, collection.Name, id, bytes, null, null, context));
         if (collection.IsCapped)
         {

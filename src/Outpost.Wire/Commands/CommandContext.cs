@@ -25,6 +25,13 @@ public sealed class CommandContext
     /// <summary>The command, with OP_MSG document sequences merged in as arrays.</summary>
     public required BsonDocument Command { get; init; }
 
+    /// <summary>
+    /// insert's documents still encoded (one BSON document each), when the dispatcher left them out of
+    /// <see cref="Command"/> so the engine can store them without a decode and re-encode; null otherwise.
+    /// The memory belongs to the request and is valid only while the handler runs.
+    /// </summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>>? RawDocuments { get; init; }
+
     /// <summary>The canonical command name (first field; <c>ismaster</c> becomes <c>isMaster</c>).</summary>
     public required string Name { get; init; }
 

@@ -44,8 +44,8 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
         ArgumentNullException.ThrowIfNull(request);
         var state = connection.HandlerState as ConnectionState ?? new ConnectionState();
         connection.HandlerState = state;
-        BsonDocument command = Decode(request, out string database);
-        BsonDocument reply = await ExecuteAsync(connection, request, state, command, database, cancellationToken).ConfigureAwait(false);
+        BsonDocument command = Decode(request, out string database, out var rawDocuments);
+        BsonDocument reply = await ExecuteAsync(connection, request, state, command, rawDocuments, database, cancellationToken).ConfigureAwait(false);
         if (connection.Aborted.IsCancellationRequested) return;
         _host.Decorate(reply);
         using var buffer = new PooledBufferWriter(1024);
@@ -60,14 +60,23 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
         Interceptor?.OnConnectionClosed(connection);
     }
 
-    private BsonDocument Decode(WireRequest request, out string database)
+    private BsonDocument Decode(WireRequest request, out string database, out IReadOnlyList<ReadOnlyMemory<byte>>? rawDocuments)
     {
         BsonDocument command;
+        rawDocuments = null;
         try
         {
-            command = BsonSerializer.Deserialize(request.Body.Span, _readerOptions);
+            if (request.OpCode == OpCode.Msg && InsertDecoder.IsInsert(request.Body.Span))
+            {
+                command = InsertDecoder.Decode(request, _readerOptions, out rawDocuments);
+            }
+            else
+            {
+                command = BsonSerializer.Deserialize(request.Body.Span, _readerOptions);
+            }
             foreach (var sequence in request.Sequences)
             {
+                if (rawDocuments is not null && sequence.Identifier == "documents") continue;
                 var array = new BsonArray();
                 foreach (var doc in sequence.Split()) array.Add(BsonSerializer.Deserialize(doc.Span, _readerOptions));
                 command.Set(sequence.Identifier, array);
@@ -96,7 +105,7 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
     }
 
     private async Task<BsonDocument> ExecuteAsync(WireConnection connection, WireRequest request, ConnectionState state,
-        BsonDocument command, string database, CancellationToken cancellationToken)
+        BsonDocument command, IReadOnlyList<ReadOnlyMemory<byte>>? rawDocuments, string database, CancellationToken cancellationToken)
     {
         long started = Stopwatch.GetTimestamp();
         string sentName = command.ElementCount > 0 ? command.GetElement(0).Name : "";
@@ -157,6 +166,7 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
                 Request = request,
                 State = state,
                 Command = command,
+                RawDocuments = rawDocuments,
                 Name = spec.Name,
                 Database = database,
                 CancellationToken = operation.Token,
@@ -223,6 +233,8 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
             Request = context.Request,
             State = context.State,
             Command = context.Command,
+            // A handler that outlives its time limit keeps running after the request's pooled memory is returned.
+            RawDocuments = InsertDecoder.Detach(context.RawDocuments),
             Name = context.Name,
             Database = context.Database,
             CancellationToken = limit.Token,

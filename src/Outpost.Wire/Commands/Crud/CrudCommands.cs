@@ -1,6 +1,8 @@
 using Outpost.Bson;
 using Outpost.Engine;
+using Outpost.Bson.Serialization;
 using Outpost.Wire.Auth;
+using Outpost.Wire.Protocol;
 
 namespace Outpost.Wire.Commands.Crud;
 
@@ -25,19 +27,39 @@ public sealed class CrudCommands(EngineServices services) : ICommandFamily
     private async ValueTask<BsonDocument> InsertAsync(CommandContext context)
     {
         var command = context.Command;
-        var array = CommandArgs.GetArray(command, "documents") ?? throw new MongoException(ErrorCodes.FailedToParse, "BSON field 'insert.documents' is missing but a required field");
-        CheckBatch(array.Count);
-        var documents = new List<BsonDocument>(array.Count);
-        foreach (var d in array)
+        WriteResult result;
+        if (context.RawDocuments is { } raw)
         {
-            documents.Add(d as BsonDocument ?? throw new MongoException(ErrorCodes.TypeMismatch, "insert documents must be objects"));
+            // Still encoded: the engine stores them as they came. It validates them first; a malformed one closes the
+            // connection, as a failed decode of the command does.
+            CheckBatch(raw.Count);
+            try
+            {
+                result = await CollectionOf(context).InsertRawAsync(raw, InsertOptionsOf(command), context.Operation, context.CancellationToken).ConfigureAwait(false);
+            }
+            catch (BsonFormatException e)
+            {
+                throw new WireProtocolException("malformed BSON: " + e.Message, e);
+            }
         }
-        var options = new InsertOptions { Ordered = CommandArgs.GetBool(command, "ordered", true), BypassDocumentValidation = CommandArgs.GetBool(command, "bypassDocumentValidation") };
-        var result = await CollectionOf(context).InsertAsync(documents, options, context.Operation, context.CancellationToken).ConfigureAwait(false);
+        else
+        {
+            var array = CommandArgs.GetArray(command, "documents") ?? throw new MongoException(ErrorCodes.FailedToParse, "BSON field 'insert.documents' is missing but a required field");
+            CheckBatch(array.Count);
+            var documents = new List<BsonDocument>(array.Count);
+            foreach (var d in array)
+            {
+                documents.Add(d as BsonDocument ?? throw new MongoException(ErrorCodes.TypeMismatch, "insert documents must be objects"));
+            }
+            result = await CollectionOf(context).InsertAsync(documents, InsertOptionsOf(command), context.Operation, context.CancellationToken).ConfigureAwait(false);
+        }
         var reply = new BsonDocument("n", (int)result.N);
         AddWriteErrors(reply, result);
         return reply;
     }
+
+    private static InsertOptions InsertOptionsOf(BsonDocument command) =>
+        new() { Ordered = CommandArgs.GetBool(command, "ordered", true), BypassDocumentValidation = CommandArgs.GetBool(command, "bypassDocumentValidation") };
 
     private async ValueTask<BsonDocument> UpdateAsync(CommandContext context)
     {
