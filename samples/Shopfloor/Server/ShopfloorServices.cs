@@ -26,7 +26,8 @@ public sealed class ShopfloorServices
         SignIn = new DeviceSignInService(Credentials, Lockouts, new PinHasher(options.PinIterations), Tokens, options.Lockout,
             loggerFactory.CreateLogger<DeviceSignInService>(), Time);
         Authorizer = new DocumentAuthorizer(loggerFactory.CreateLogger<DocumentAuthorizer>());
-        Protector = new PhotoFieldProtector(new FieldEncryptor(options.Keyring ?? secrets.CreateKeyring()));
+        FieldKeys = options.Keyring ?? secrets.CreateKeyring();
+        Protector = new PhotoFieldProtector(new FieldEncryptor(FieldKeys));
         Photos = new PhotoService(database, Schemas, Authorizer, Protector, Time);
         Search = new PhotoSearchService(database);
         Dashboard = new DashboardService(database, Time);
@@ -73,6 +74,12 @@ public sealed class ShopfloorServices
 
     /// <summary>The one authorization decision point.</summary>
     public DocumentAuthorizer Authorizer { get; }
+
+    /// <summary>
+    /// The field-encryption keyring: the server decrypts with it, and enrolled tablets are provisioned with it so they
+    /// encrypt notes and GPS before those enter the synced collection.
+    /// </summary>
+    public FieldKeyring FieldKeys { get; }
 
     /// <summary>Notes/location encryption.</summary>
     public PhotoFieldProtector Protector { get; }
