@@ -8,8 +8,9 @@ namespace Shopfloor.Server;
 /// department and UTC day), maintained from the photos change stream so every write path counts — REST, device
 /// sync, wire clients, bulk loads. Each change marks its bucket(s) dirty (the pre-image names the old bucket of an
 /// update or delete) and dirty buckets are recomputed from the photos of that day, so replays and races cannot
-/// double count. On start the rollups are rebuilt from the photos; until then, and for ranges that do not fall on
-/// whole UTC days, <see cref="DashboardService"/> runs the detailed facet instead.
+/// double count; a batch that dirties more than a few hundred buckets (a bulk load) rebuilds them all from one scan.
+/// On start the rollups are rebuilt from the photos; until then, and for ranges that do not fall on whole UTC days,
+/// <see cref="DashboardService"/> runs the detailed facet instead.
 /// </summary>
 public sealed class DashboardRollups : IAsyncDisposable
 {
@@ -19,9 +20,13 @@ public sealed class DashboardRollups : IAsyncDisposable
     // How long an empty change-stream read waits; also the longest a reader waits for writes it just made.
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(25);
 
+    // Above this many dirty buckets in one batch the whole rollup set is rebuilt instead.
+    private const int RebuildThreshold = 256;
+
     private readonly Collection _photos;
     private readonly Collection _rollups;
     private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _swap = new(1, 1);
     private readonly List<TaskCompletionSource> _waiters = [];
     private Task? _loop;
     private volatile bool _ready;
@@ -75,7 +80,6 @@ public sealed class DashboardRollups : IAsyncDisposable
                 {
                     if (rebuild)
                     {
-                        _ready = false;
                         await RebuildAsync(stop).ConfigureAwait(false);
                         rebuild = false;
                         _ready = true;
@@ -108,6 +112,8 @@ public sealed class DashboardRollups : IAsyncDisposable
                         cursor = await OpenStreamAsync(stop).ConfigureAwait(false);
                         rebuild = true;
                     }
+                    // A bulk load dirties most buckets; one scan of the photos is then cheaper than a query per bucket.
+                    if (dirty.Count > RebuildThreshold) rebuild = true;
                     if (!rebuild)
                     {
                         foreach (var (_, department, day) in dirty) await RecomputeAsync(department, day, stop).ConfigureAwait(false);
@@ -183,10 +189,20 @@ public sealed class DashboardRollups : IAsyncDisposable
                 }
             }
         }
-        await _rollups.DeleteAsync([new DeleteStatement { Filter = [] }], cancellationToken: cancellationToken).ConfigureAwait(false);
         var documents = new List<BsonDocument>(buckets.Count);
         foreach (var bucket in buckets.Values) documents.Add(bucket.ToDocument());
-        if (documents.Count > 0) await _rollups.InsertAsync(documents, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // One delete and one multi-document insert (a statement per bucket would commit per bucket); readers wait
+        // for the swap so they never see the collection half-written.
+        await _swap.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _rollups.DeleteAsync([new DeleteStatement { Filter = [] }], cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (documents.Count > 0) await _rollups.InsertAsync(documents, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _swap.Release();
+        }
     }
 
     private async Task RecomputeAsync(BsonValue department, DateTime day, CancellationToken cancellationToken)
@@ -213,7 +229,7 @@ public sealed class DashboardRollups : IAsyncDisposable
     }
 
     /// <summary>The rollup documents of a department (or all) for the days from <paramref name="fromDay"/> to <paramref name="toDay"/> (inclusive; null = open).</summary>
-    internal Task<List<BsonDocument>> ReadAsync(string? departmentId, DateTime? fromDay, DateTime? toDay, CancellationToken cancellationToken)
+    internal async Task<List<BsonDocument>> ReadAsync(string? departmentId, DateTime? fromDay, DateTime? toDay, CancellationToken cancellationToken)
     {
         var filter = new BsonDocument();
         if (fromDay is not null || toDay is not null)
@@ -224,7 +240,15 @@ public sealed class DashboardRollups : IAsyncDisposable
             filter.Add("day", range);
         }
         if (departmentId is not null) filter.Add("departmentId", departmentId);
-        return _rollups.FindListAsync(new FindOptions { Filter = filter }, cancellationToken: cancellationToken);
+        await _swap.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await _rollups.FindListAsync(new FindOptions { Filter = filter }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _swap.Release();
+        }
     }
 
     /// <summary>Stops following the change stream.</summary>
@@ -242,5 +266,6 @@ public sealed class DashboardRollups : IAsyncDisposable
             }
         }
         _stop.Dispose();
+        _swap.Dispose();
     }
 }

@@ -154,7 +154,9 @@ public sealed class DashboardService
         var recent = await _photos.FindListAsync(new FindOptions
         {
             Filter = match,
-            Sort = new BsonDocument { { "capturedAt", -1 }, { "_id", -1 } },
+            // capturedAt alone, so the {departmentId: 1, capturedAt: -1} index delivers the order (an _id tie-break
+            // made the engine sort every match of the range in memory).
+            Sort = new BsonDocument("capturedAt", -1),
             Limit = 12,
             Projection = new BsonDocument
             {
