@@ -23,6 +23,9 @@ public sealed class DashboardRollups : IAsyncDisposable
     // Above this many dirty buckets in one batch the whole rollup set is rebuilt instead.
     private const int RebuildThreshold = 256;
 
+    // Longest a pending rebuild waits for a burst of writes to end.
+    private static readonly TimeSpan MaxRebuildDelay = TimeSpan.FromSeconds(5);
+
     private readonly Collection _photos;
     private readonly Collection _rollups;
     private readonly CancellationTokenSource _stop = new();
@@ -72,18 +75,13 @@ public sealed class DashboardRollups : IAsyncDisposable
     private async Task RunAsync(ChangeStreamCursor cursor, CancellationToken stop)
     {
         bool rebuild = true;
+        long rebuildWanted = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             while (!stop.IsCancellationRequested)
             {
                 try
                 {
-                    if (rebuild)
-                    {
-                        await RebuildAsync(stop).ConfigureAwait(false);
-                        rebuild = false;
-                        _ready = true;
-                    }
                     List<TaskCompletionSource> waiting;
                     lock (_waiters)
                     {
@@ -93,31 +91,49 @@ public sealed class DashboardRollups : IAsyncDisposable
                     var batch = await cursor.NextBatchAsync(2000, PollInterval, cancellationToken: stop).ConfigureAwait(false);
                     if (batch.Count == 0)
                     {
+                        // The log is drained: a pending rebuild now covers every event read so far, once.
+                        if (rebuild)
+                        {
+                            await RebuildAsync(stop).ConfigureAwait(false);
+                            rebuild = false;
+                            _ready = true;
+                        }
                         // Nothing left in the log when this read began: everything the waiters wrote is applied.
                         foreach (var w in waiting) w.TrySetResult();
                         continue;
                     }
                     lock (_waiters) _waiters.AddRange(waiting);
                     var dirty = new HashSet<(string Id, BsonValue Department, DateTime Day)>();
+                    bool unknown = false;
                     foreach (var change in batch)
                     {
-                        if (!Collect(change, dirty))
-                        {
-                            rebuild = true;
-                        }
+                        unknown |= !Collect(change, dirty);
                     }
                     if (cursor.IsExhausted)
                     {
                         await cursor.DisposeAsync().ConfigureAwait(false);
                         cursor = await OpenStreamAsync(stop).ConfigureAwait(false);
-                        rebuild = true;
+                        unknown = true;
                     }
                     // A bulk load dirties most buckets; one scan of the photos is then cheaper than a query per bucket.
-                    if (dirty.Count > RebuildThreshold) rebuild = true;
-                    if (!rebuild)
+                    if (!rebuild && (unknown || dirty.Count > RebuildThreshold))
                     {
-                        foreach (var (_, department, day) in dirty) await RecomputeAsync(department, day, stop).ConfigureAwait(false);
+                        rebuild = true;
+                        rebuildWanted = System.Diagnostics.Stopwatch.GetTimestamp();
                     }
+                    if (rebuild)
+                    {
+                        // Rebuild once the burst is drained (its events need no work of their own), or after a few
+                        // seconds of continuous writes so the rollups do not fall behind forever.
+                        if (System.Diagnostics.Stopwatch.GetElapsedTime(rebuildWanted) > MaxRebuildDelay)
+                        {
+                            await RebuildAsync(stop).ConfigureAwait(false);
+                            rebuild = false;
+                            _ready = true;
+                        }
+                        continue;
+                    }
+                    foreach (var (_, department, day) in dirty) await RecomputeAsync(department, day, stop).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
@@ -132,6 +148,7 @@ public sealed class DashboardRollups : IAsyncDisposable
                 {
                     LastError = e;
                     rebuild = true;
+                    rebuildWanted = System.Diagnostics.Stopwatch.GetTimestamp();
                     await Task.Delay(500, stop).ConfigureAwait(false);
                 }
             }
