@@ -30,7 +30,7 @@ public static class ShopfloorBenchmark
         {
             await using var engine = await OutpostEngine.OpenAsync(Path.Combine(directory, "bench.db"));
             var options = new ShopfloorOptions { DataDirectory = directory };
-            var services = await ShopfloorServices.CreateAsync(engine.GetDatabase("shopfloor"), options);
+            await using var services = await ShopfloorServices.CreateAsync(engine.GetDatabase("shopfloor"), options);
             var random = new Random(42);
             var projects = Enumerable.Range(0, 20).Select(_ => ObjectId.GenerateNewId()).ToArray();
             Console.WriteLine($"Shopfloor benchmark — embedded SQLite, {Environment.ProcessorCount} cores, {runs} runs (median; min in brackets)");

@@ -29,7 +29,7 @@ public sealed class SessionTtlTests
             // Sessions are stamped with the module's clock; the sweeper compares with the wall clock. Sign in 25 h
             // ago (the 24 h session has expired an hour ago) and now (valid for another 24 h).
             var clock = new ManualTimeProvider(DateTimeOffset.UtcNow.AddHours(-25));
-            var services = await ShopfloorServices.CreateAsync(engine.GetDatabase("shopfloor"), new ShopfloorOptions { DataDirectory = directory, Time = clock }, cancellationToken: ct);
+            await using var services = await ShopfloorServices.CreateAsync(engine.GetDatabase("shopfloor"), new ShopfloorOptions { DataDirectory = directory, Time = clock }, cancellationToken: ct);
             await services.ReferenceData.CreateDepartmentAsync(DemoData.Department(Departments.Paint, clock.Now.UtcDateTime), ct);
             await services.SignIn.SetPinAsync(Departments.Paint, "482913", cancellationToken: ct);
 
