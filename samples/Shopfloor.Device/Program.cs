@@ -21,15 +21,18 @@ try
         case "simulate":
             return await SimulateAsync();
         case "demo":
-            // The Shopfloor demo server with simulated tablets syncing into it instead of the stand-in photo generator.
+            // The same demo as `shopfloor demo`: the server module with simulated tablets syncing into it.
             return await new Shopfloor.Demo.DemoRunner(new Shopfloor.Demo.DemoOptions
             {
                 DataDirectory = Flag("data", "./shopfloor-data"),
                 HttpPort = Int("port", 5080),
                 WirePort = Int("wire-port", 27017),
                 Photos = Int("photos", 400),
+                LiveInterval = TimeSpan.FromSeconds(Int("interval", 10)),
+                DevicesPerDepartment = Int("devices", 1),
+                SyncPort = Int("sync-port", Int("port", 5080) + 1),
                 ExitAfter = flags.ContainsKey("exit-after") ? TimeSpan.FromSeconds(Int("exit-after", 0)) : null,
-            }, _ => new SimulatedDeviceFleet(TimeSpan.FromSeconds(Int("interval", 10)), Int("devices", 1), syncPort: Int("sync-port", Int("port", 5080) + 1))).RunAsync(Console.Out, ct);
+            }).RunAsync(Console.Out, ct);
         case "sign-in":
             return await SignInAsync();
         case "capture":

@@ -15,7 +15,8 @@ public static class ShopfloorCli
 {
     private const string Usage = """
         usage: shopfloor <verb> [options]            (dotnet run --project samples/Shopfloor -- <verb> …)
-          demo     [--data DIR] [--port N] [--wire-port N|0] [--photos N] [--live-seconds N|0] [--exit-after SECONDS]
+          demo     [--data DIR] [--port N] [--wire-port N|0] [--sync-port N|0] [--photos N] [--devices N] [--live-seconds N|0] [--exit-after SECONDS]
+                   (simulated tablets, N per department, capture offline and sync every --live-seconds; 0 = no devices)
           serve    [--data DIR] [--url URL]
           migrate  up [--to VERSION] | down <VERSION> | status      [--data DIR]
         DIR defaults to ./shopfloor-data (embedded SQLite). Stop a running server before migrating its folder.
@@ -41,7 +42,9 @@ public static class ShopfloorCli
                     HttpPort = options.Int("port") ?? 5080,
                     WirePort = options.Int("wire-port") ?? 27017,
                     Photos = options.Int("photos") ?? 400,
-                    LiveInterval = TimeSpan.FromSeconds(options.Int("live-seconds") ?? 5),
+                    LiveInterval = TimeSpan.FromSeconds(options.Int("live-seconds") ?? 10),
+                    DevicesPerDepartment = options.Int("devices") ?? 1,
+                    SyncPort = options.Int("sync-port"),
                     ExitAfter = options.Int("exit-after") is { } s ? TimeSpan.FromSeconds(s) : null,
                 }).RunAsync(Console.Out).ConfigureAwait(false),
                 "serve" => await ServeAsync(options).ConfigureAwait(false),

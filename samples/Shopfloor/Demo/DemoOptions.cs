@@ -15,8 +15,20 @@ public sealed record DemoOptions
     /// <summary>Photos to generate when the database has fewer.</summary>
     public int Photos { get; init; } = 400;
 
-    /// <summary>Interval of the live photo generator (zero = off).</summary>
-    public TimeSpan LiveInterval { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// Pause between runs of the simulated tablets (each run: capture offline, edit, reconnect, sync); zero = no
+    /// devices, the data stays as generated (scripted checks of the dashboard use this).
+    /// </summary>
+    public TimeSpan LiveInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Simulated tablets per department in each run.</summary>
+    public int DevicesPerDepartment { get; init; } = 1;
+
+    /// <summary>
+    /// HTTP port serving device sync for external <c>shopfloor-device</c> processes (trusting the module's sign-in
+    /// tokens); null = <see cref="HttpPort"/> + 1, 0 = none (the simulated tablets sync in-process either way).
+    /// </summary>
+    public int? SyncPort { get; init; }
 
     /// <summary>Stop after this long (null = until Ctrl+C); for scripted runs.</summary>
     public TimeSpan? ExitAfter { get; init; }

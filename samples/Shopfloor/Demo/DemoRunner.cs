@@ -15,7 +15,8 @@ namespace Shopfloor.Demo;
 /// <summary>
 /// <c>shopfloor demo</c>: opens the embedded engine, applies migrations, starts the HTTP module and (on loopback)
 /// the MongoDB wire server over the same engine, seeds departments with fresh PINs and projects, generates
-/// photos, starts the device fleet and prints where to look.
+/// photos, starts the device fleet (by default <see cref="Device.Simulation.SimulatedDeviceFleet"/>: tablets on
+/// their own SQLite databases capturing offline and syncing in) and prints where to look.
 /// </summary>
 public sealed class DemoRunner(DemoOptions options, Func<DemoContext, IDeviceFleet>? fleetFactory = null)
 {
@@ -101,8 +102,8 @@ public sealed class DemoRunner(DemoOptions options, Func<DemoContext, IDeviceFle
             await output.WriteLineAsync($"  {department.Code}  {pins[department.Code]}   {department.Name}").ConfigureAwait(false);
         }
         await output.WriteLineAsync(options.LiveInterval > TimeSpan.Zero
-            ? $"\nA new photo arrives every {options.LiveInterval.TotalSeconds:0} s; the dashboard refreshes live. Ctrl+C stops."
-            : "\nLive photo generator off. Ctrl+C stops.").ConfigureAwait(false);
+            ? $"\nSimulated tablets ({options.DevicesPerDepartment} per department) capture photos offline, edit, reconnect and sync every {options.LiveInterval.TotalSeconds:0} s; the dashboard refreshes live. Ctrl+C stops."
+            : "\nSimulated devices off. Ctrl+C stops.").ConfigureAwait(false);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (options.ExitAfter is { } after)
@@ -110,7 +111,7 @@ public sealed class DemoRunner(DemoOptions options, Func<DemoContext, IDeviceFle
             stop.CancelAfter(after);
         }
         var context = new DemoContext(host, pins, projects, output);
-        var fleet = (fleetFactory ?? (_ => new GeneratedPhotoFleet(options.LiveInterval)))(context);
+        var fleet = (fleetFactory ?? DefaultFleet)(context);
         var fleetTask = fleet.RunAsync(context, stop.Token);
         try
         {
@@ -127,6 +128,16 @@ public sealed class DemoRunner(DemoOptions options, Func<DemoContext, IDeviceFle
             await wire.DisposeAsync().ConfigureAwait(false);
         }
         return 0;
+    }
+
+    private IDeviceFleet DefaultFleet(DemoContext context)
+    {
+        if (options.LiveInterval <= TimeSpan.Zero)
+        {
+            return new GeneratedPhotoFleet(TimeSpan.Zero);
+        }
+        int syncPort = options.SyncPort ?? (options.HttpPort > 0 ? options.HttpPort + 1 : 0);
+        return new Device.Simulation.SimulatedDeviceFleet(options.LiveInterval, options.DevicesPerDepartment, syncPort: syncPort);
     }
 
     private async Task<int> GeneratePhotosAsync(ShopfloorServices services, List<BsonDocument> projects, Dictionary<string, string> pins, CancellationToken cancellationToken)

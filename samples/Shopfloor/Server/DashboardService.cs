@@ -7,7 +7,8 @@ namespace Shopfloor.Server;
 /// The seed's getManufacturingDashboardData: one <c>$facet</c> over the matching photos giving daily stats (last 30
 /// days present), department stats with sync success rate, top-10 project stats with defect counts, quality
 /// distribution, sync status and a summary; plus the 12 most recent photos (without encrypted fields) for the
-/// web dashboard's thumbnails (an index-ordered find, not a sort inside the facet). Fixes to the seed: its summary pushed one <c>{min, max}</c> pair per photo (an
+/// web dashboard's thumbnails (an index-ordered find, not a sort inside the facet). Whole-day ranges read the
+/// <see cref="DashboardRollups"/> instead of the photos (same numbers, independent of the photo count). Fixes to the seed: its summary pushed one <c>{min, max}</c> pair per photo (an
 /// array as large as the collection) — here it is <c>firstCapturedAt</c>/<c>lastCapturedAt</c>; the unique project
 /// set is reduced to its count; <c>$size</c> of a missing defects list counts 0 instead of failing.
 /// </summary>
@@ -15,29 +16,42 @@ public sealed class DashboardService
 {
     private readonly Collection _photos;
     private readonly TimeProvider _time;
+    private readonly DashboardRollups? _rollups;
 
-    public DashboardService(Database database, TimeProvider? time = null)
+    /// <param name="database">The Shopfloor database.</param>
+    /// <param name="time">Clock for <c>generatedAt</c>.</param>
+    /// <param name="rollups">Daily rollups to answer whole-day ranges from; null computes every dashboard on the fly.</param>
+    public DashboardService(Database database, TimeProvider? time = null, DashboardRollups? rollups = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         _photos = database.GetCollection(CollectionNames.Photos);
         _time = time ?? TimeProvider.System;
+        _rollups = rollups;
     }
 
-    /// <summary>The dashboard for one department (or all when null), optionally within a capturedAt range.</summary>
+    /// <summary>
+    /// The dashboard for one department (or all when null), optionally within a capturedAt range. Ranges on whole
+    /// UTC days (from at midnight, to at midnight minus one tick, either open) are answered from the daily rollups
+    /// once they have caught up with every earlier write; other ranges run the detailed facet.
+    /// </summary>
     public async Task<BsonDocument> GetAsync(string? departmentId = null, DateTime? from = null, DateTime? to = null, CancellationToken cancellationToken = default)
     {
-        var match = new BsonDocument();
-        if (departmentId is not null)
+        if (_rollups is not null && IsWholeDays(from, to) && await _rollups.WaitForCatchUpAsync(cancellationToken).ConfigureAwait(false))
         {
-            match.Add("departmentId", departmentId);
+            var buckets = await _rollups.ReadAsync(departmentId, from, to?.AddTicks(1).AddDays(-1), cancellationToken).ConfigureAwait(false);
+            return await ShapeAsync(DashboardRollupComposer.Compose(buckets), departmentId, from, to, cancellationToken).ConfigureAwait(false);
         }
-        if (from is not null || to is not null)
-        {
-            var range = new BsonDocument();
-            if (from is { } f) range.Add("$gte", f);
-            if (to is { } t) range.Add("$lte", t);
-            match.Add("capturedAt", range);
-        }
+        return await GetDetailedAsync(departmentId, from, to, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool IsWholeDays(DateTime? from, DateTime? to) =>
+        (from is null || from.Value.Kind != DateTimeKind.Local && from.Value.TimeOfDay == TimeSpan.Zero)
+        && (to is null || to.Value.Kind != DateTimeKind.Local && to.Value.AddTicks(1).TimeOfDay == TimeSpan.Zero);
+
+    /// <summary>The dashboard computed on the fly from the photos (the seed's <c>$facet</c>), for any range.</summary>
+    public async Task<BsonDocument> GetDetailedAsync(string? departmentId = null, DateTime? from = null, DateTime? to = null, CancellationToken cancellationToken = default)
+    {
+        var match = Match(departmentId, from, to);
         var defects = new BsonDocument("$size", new BsonDocument("$ifNull", new BsonArray { "$metadata.defectsFound", new BsonArray() }));
         var pipeline = new BsonArray
         {
@@ -106,11 +120,43 @@ public sealed class DashboardService
         };
         var result = (await (await _photos.AggregateAsync(pipeline, new AggregateOptions { AllowDiskUse = true }, cancellationToken: cancellationToken).ConfigureAwait(false))
             .DrainAsync(cancellationToken).ConfigureAwait(false))[0];
+        var summaryArray = result["summary"].AsArray;
+        result["summary"] = summaryArray.Count > 0 ? summaryArray[0].AsDocument : new BsonDocument
+        {
+            { "totalPhotos", 0 }, { "totalSizeMB", 0.0 }, { "avgQuality", BsonNull.Value }, { "totalDefects", 0 },
+            { "firstCapturedAt", BsonNull.Value }, { "lastCapturedAt", BsonNull.Value }, { "uniqueProjectCount", 0 },
+        };
+        return await ShapeAsync(result, departmentId, from, to, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static BsonDocument Match(string? departmentId, DateTime? from, DateTime? to)
+    {
+        var match = new BsonDocument();
+        if (departmentId is not null)
+        {
+            match.Add("departmentId", departmentId);
+        }
+        if (from is not null || to is not null)
+        {
+            var range = new BsonDocument();
+            if (from is { } f) range.Add("$gte", f);
+            if (to is { } t) range.Add("$lte", t);
+            match.Add("capturedAt", range);
+        }
+        return match;
+    }
+
+    /// <summary>Adds the recent photos and the envelope to the six facets (<paramref name="result"/>, summary as a document).</summary>
+    private async Task<BsonDocument> ShapeAsync(BsonDocument result, string? departmentId, DateTime? from, DateTime? to, CancellationToken cancellationToken)
+    {
+        var match = Match(departmentId, from, to);
         // The newest photos come from an index-ordered find (top 12), not from sorting every match inside the facet.
         var recent = await _photos.FindListAsync(new FindOptions
         {
             Filter = match,
-            Sort = new BsonDocument { { "capturedAt", -1 }, { "_id", -1 } },
+            // capturedAt alone, so the {departmentId: 1, capturedAt: -1} index delivers the order (an _id tie-break
+            // made the engine sort every match of the range in memory).
+            Sort = new BsonDocument("capturedAt", -1),
             Limit = 12,
             Projection = new BsonDocument
             {
@@ -133,12 +179,7 @@ public sealed class DashboardService
             }
             recentArray.Add(photo);
         }
-        var summaryArray = result["summary"].AsArray;
-        var summary = summaryArray.Count > 0 ? summaryArray[0].AsDocument : new BsonDocument
-        {
-            { "totalPhotos", 0 }, { "totalSizeMB", 0.0 }, { "avgQuality", BsonNull.Value }, { "totalDefects", 0 },
-            { "firstCapturedAt", BsonNull.Value }, { "lastCapturedAt", BsonNull.Value }, { "uniqueProjectCount", 0 },
-        };
+        var summary = result["summary"];
         return new BsonDocument
         {
             { "dailyStats", result["dailyStats"] },

@@ -26,6 +26,11 @@ public static class ShopfloorDatabaseSetup
         foreach (var name in new[] { CollectionNames.Departments, CollectionNames.Projects, CollectionNames.Photos })
         {
             var create = schemas.CreateCommand(name);
+            if (name == CollectionNames.Photos)
+            {
+                // Pre-images tell the dashboard rollups which day an updated or deleted photo used to count in.
+                create.Set("changeStreamPreAndPostImages", new BsonDocument("enabled", true));
+            }
             if (existing.Contains(name))
             {
                 var collMod = new BsonDocument
@@ -35,6 +40,10 @@ public static class ShopfloorDatabaseSetup
                     { "validationLevel", create["validationLevel"] },
                     { "validationAction", create["validationAction"] },
                 };
+                if (create.TryGetValue("changeStreamPreAndPostImages", out var images))
+                {
+                    collMod.Add("changeStreamPreAndPostImages", images);
+                }
                 await database.CollModAsync(name, collMod, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             else

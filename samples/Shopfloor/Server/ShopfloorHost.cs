@@ -87,6 +87,7 @@ public sealed class ShopfloorHost : IAsyncDisposable
     {
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        await Services.DisposeAsync().ConfigureAwait(false);
         if (_ownsEngine)
         {
             await Engine.DisposeAsync().ConfigureAwait(false);

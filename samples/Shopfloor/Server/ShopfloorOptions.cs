@@ -38,4 +38,10 @@ public sealed record ShopfloorOptions
 
     /// <summary>Minimum log level of the host (Warning keeps the demo quiet; denials are warnings).</summary>
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Warning;
+
+    /// <summary>
+    /// Maintain the dashboard's daily rollups from the photos change stream and answer whole-day dashboards from them
+    /// (on by default; off computes every dashboard on the fly).
+    /// </summary>
+    public bool DashboardRollups { get; init; } = true;
 }

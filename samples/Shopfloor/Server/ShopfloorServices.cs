@@ -11,7 +11,7 @@ namespace Shopfloor.Server;
 /// sign-in and token services, the authorizer, the field protector and the photo, search, dashboard and
 /// reference-data services. Also usable without HTTP (the demo, the benchmark, tests).
 /// </summary>
-public sealed class ShopfloorServices
+public sealed class ShopfloorServices : IAsyncDisposable
 {
     private ShopfloorServices(Database database, ShopfloorOptions options, ShopfloorSecrets secrets, ILoggerFactory loggerFactory)
     {
@@ -26,10 +26,12 @@ public sealed class ShopfloorServices
         SignIn = new DeviceSignInService(Credentials, Lockouts, new PinHasher(options.PinIterations), Tokens, options.Lockout,
             loggerFactory.CreateLogger<DeviceSignInService>(), Time);
         Authorizer = new DocumentAuthorizer(loggerFactory.CreateLogger<DocumentAuthorizer>());
-        Protector = new PhotoFieldProtector(new FieldEncryptor(options.Keyring ?? secrets.CreateKeyring()));
+        FieldKeys = options.Keyring ?? secrets.CreateKeyring();
+        Protector = new PhotoFieldProtector(new FieldEncryptor(FieldKeys));
         Photos = new PhotoService(database, Schemas, Authorizer, Protector, Time);
         Search = new PhotoSearchService(database);
-        Dashboard = new DashboardService(database, Time);
+        Rollups = options.DashboardRollups ? new DashboardRollups(database) : null;
+        Dashboard = new DashboardService(database, Time, Rollups);
         ReferenceData = new ReferenceDataService(database, Schemas, Time);
     }
 
@@ -41,6 +43,10 @@ public sealed class ShopfloorServices
         var secrets = ShopfloorSecrets.LoadOrCreate(options.DataDirectory);
         var services = new ShopfloorServices(database, options, secrets, loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
         await ShopfloorDatabaseSetup.EnsureAsync(database, services.Schemas, cancellationToken).ConfigureAwait(false);
+        if (services.Rollups is not null)
+        {
+            await services.Rollups.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
         return services;
     }
 
@@ -74,6 +80,12 @@ public sealed class ShopfloorServices
     /// <summary>The one authorization decision point.</summary>
     public DocumentAuthorizer Authorizer { get; }
 
+    /// <summary>
+    /// The field-encryption keyring: the server decrypts with it, and enrolled tablets are provisioned with it so they
+    /// encrypt notes and GPS before those enter the synced collection.
+    /// </summary>
+    public FieldKeyring FieldKeys { get; }
+
     /// <summary>Notes/location encryption.</summary>
     public PhotoFieldProtector Protector { get; }
 
@@ -83,9 +95,21 @@ public sealed class ShopfloorServices
     /// <summary>Photo search.</summary>
     public PhotoSearchService Search { get; }
 
+    /// <summary>The dashboard's daily rollups, maintained from the photos change stream (null when turned off).</summary>
+    public DashboardRollups? Rollups { get; }
+
     /// <summary>Dashboard aggregation.</summary>
     public DashboardService Dashboard { get; }
 
     /// <summary>Departments and projects.</summary>
     public ReferenceDataService ReferenceData { get; }
+
+    /// <summary>Stops the background rollup maintenance (before the engine closes).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Rollups is not null)
+        {
+            await Rollups.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 }

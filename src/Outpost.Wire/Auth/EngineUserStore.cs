@@ -14,7 +14,12 @@ public sealed class EngineUserStore(OutpostEngine engine) : IUserStore
     /// <summary>The collection in the admin database holding users.</summary>
     public const string CollectionName = "outpost.users";
 
+    /// <summary>The collection in the admin database holding user-defined roles (MongoDB's admin.system.roles).</summary>
+    public const string RolesCollectionName = "outpost.roles";
+
     private Collection Users => engine.GetDatabase("admin").GetCollection(CollectionName);
+
+    private Collection Roles => engine.GetDatabase("admin").GetCollection(RolesCollectionName);
 
     /// <inheritdoc />
     public async ValueTask<UserRecord?> FindAsync(string db, string user, CancellationToken cancellationToken)
@@ -65,6 +70,43 @@ public sealed class EngineUserStore(OutpostEngine engine) : IUserStore
     /// <inheritdoc />
     public async ValueTask<bool> AnyAsync(CancellationToken cancellationToken) =>
         await Users.CountAsync(new CountOptions { Limit = 1 }, null, cancellationToken).ConfigureAwait(false) > 0;
+
+    /// <inheritdoc />
+    public async ValueTask<RoleRecord?> FindRoleAsync(string db, string role, CancellationToken cancellationToken)
+    {
+        var cursor = await Roles.FindAsync(new FindOptions { Filter = new BsonDocument("_id", $"{db}.{role}"), Limit = 1 }, null, cancellationToken).ConfigureAwait(false);
+        await using var _ = ((IAsyncDisposable)cursor).ConfigureAwait(false);
+        var batch = await cursor.NextBatchAsync(1, null, 1 << 20, cancellationToken).ConfigureAwait(false);
+        return batch.Count == 0 ? null : RoleRecord.FromDocument(batch[0]);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> CreateRoleAsync(RoleRecord role, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        var result = await Roles.InsertAsync([role.ToDocument()], null, null, cancellationToken).ConfigureAwait(false);
+        if (result.WriteErrors.Count > 0 && result.WriteErrors[0].Code == ErrorCodes.DuplicateKey) return false;
+        if (result.WriteErrors.Count > 0) throw new MongoException(result.WriteErrors[0].Code, result.WriteErrors[0].Message);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> DropRoleAsync(string db, string role, CancellationToken cancellationToken)
+    {
+        var result = await Roles.DeleteAsync([new DeleteStatement { Filter = new BsonDocument("_id", $"{db}.{role}"), Limit = 1 }], null, null, cancellationToken).ConfigureAwait(false);
+        return result.N > 0;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<RoleRecord>> ListRolesAsync(string? db, CancellationToken cancellationToken)
+    {
+        var filter = db is null ? [] : new BsonDocument("db", db);
+        var cursor = await Roles.FindAsync(new FindOptions { Filter = filter, Sort = new BsonDocument("_id", 1) }, null, cancellationToken).ConfigureAwait(false);
+        await using var _ = ((IAsyncDisposable)cursor).ConfigureAwait(false);
+        var list = new List<RoleRecord>();
+        foreach (var doc in await cursor.ToListAsync(cancellationToken).ConfigureAwait(false)) list.Add(RoleRecord.FromDocument(doc));
+        return list;
+    }
 
     /// <summary>The stored document of a user.</summary>
     public static BsonDocument ToDocument(UserRecord user)

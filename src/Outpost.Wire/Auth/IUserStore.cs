@@ -1,6 +1,6 @@
 namespace Outpost.Wire.Auth;
 
-/// <summary>Where users and their salted credentials are kept (in memory for tests, admin.system.users on the engine).</summary>
+/// <summary>Where users (with their salted credentials) and user-defined roles are kept (in memory for tests, admin.system.users on the engine).</summary>
 public interface IUserStore
 {
     /// <summary>Finds a user by authentication database and name.</summary>
@@ -20,4 +20,16 @@ public interface IUserStore
 
     /// <summary>True when at least one user exists (the localhost exception applies until then).</summary>
     ValueTask<bool> AnyAsync(CancellationToken cancellationToken);
+
+    /// <summary>Finds a user-defined role by its database and name.</summary>
+    ValueTask<RoleRecord?> FindRoleAsync(string db, string role, CancellationToken cancellationToken);
+
+    /// <summary>Adds a user-defined role; false if one with that name already exists on that database.</summary>
+    ValueTask<bool> CreateRoleAsync(RoleRecord role, CancellationToken cancellationToken);
+
+    /// <summary>Removes a user-defined role; false if it did not exist.</summary>
+    ValueTask<bool> DropRoleAsync(string db, string role, CancellationToken cancellationToken);
+
+    /// <summary>User-defined roles of one database, or of all when <paramref name="db"/> is null.</summary>
+    ValueTask<IReadOnlyList<RoleRecord>> ListRolesAsync(string? db, CancellationToken cancellationToken);
 }

@@ -6,6 +6,7 @@ namespace Outpost.Wire.Auth;
 public sealed class InMemoryUserStore : IUserStore
 {
     private readonly ConcurrentDictionary<(string Db, string User), UserRecord> _users = new();
+    private readonly ConcurrentDictionary<(string Db, string Role), RoleRecord> _roles = new();
 
     /// <inheritdoc />
     public ValueTask<UserRecord?> FindAsync(string db, string user, CancellationToken cancellationToken) =>
@@ -38,4 +39,23 @@ public sealed class InMemoryUserStore : IUserStore
 
     /// <inheritdoc />
     public ValueTask<bool> AnyAsync(CancellationToken cancellationToken) => ValueTask.FromResult(!_users.IsEmpty);
+
+    /// <inheritdoc />
+    public ValueTask<RoleRecord?> FindRoleAsync(string db, string role, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_roles.TryGetValue((db, role), out var r) ? r : null);
+
+    /// <inheritdoc />
+    public ValueTask<bool> CreateRoleAsync(RoleRecord role, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        return ValueTask.FromResult(_roles.TryAdd((role.Db, role.Role), role));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> DropRoleAsync(string db, string role, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_roles.TryRemove((db, role), out _));
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<RoleRecord>> ListRolesAsync(string? db, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<RoleRecord>>(_roles.Values.Where(r => db is null || r.Db == db).OrderBy(r => r.Db, StringComparer.Ordinal).ThenBy(r => r.Role, StringComparer.Ordinal).ToList());
 }

@@ -128,7 +128,7 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
             {
                 throw new MongoException(40571, "Location40571", "OP_MSG requests require a $db argument");
             }
-            await AuthorizeAsync(spec, state, database, cancellationToken).ConfigureAwait(false);
+            await AuthorizeAsync(spec, state, command, database, cancellationToken).ConfigureAwait(false);
             if (_host.FailPoints.AnyActive && spec.Name != "configureFailPoint")
             {
                 string? ns = command.GetElement(0).Value.IsString ? $"{database}.{command.GetElement(0).Value.AsString}" : null;
@@ -250,7 +250,7 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
         }
     }
 
-    private async ValueTask AuthorizeAsync(CommandSpec spec, ConnectionState state, string database, CancellationToken cancellationToken)
+    private async ValueTask AuthorizeAsync(CommandSpec spec, ConnectionState state, BsonDocument command, string database, CancellationToken cancellationToken)
     {
         if (!_host.Options.AuthenticationRequired || spec.Privilege == Privilege.None) return;
         if (state.Users.Count == 0)
@@ -259,10 +259,30 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
             if (spec.Name == "createUser" && !await _host.Users.AnyAsync(cancellationToken).ConfigureAwait(false)) return;
             throw new MongoException(ErrorCodes.Unauthorized, $"Command {spec.Name} requires authentication");
         }
-        if (!Wire.Auth.Authorization.IsAllowed(state.Roles, spec.Privilege, database))
+        if (!Wire.Auth.Authorization.IsAllowed(state.Roles, spec.Privilege, database)
+            && !await IsAllowedByUserDefinedRolesAsync(spec, state, command, database, cancellationToken).ConfigureAwait(false))
         {
             throw new MongoException(ErrorCodes.Unauthorized, $"not authorized on {database} to execute command {{ {spec.Name}: ... }}");
         }
+    }
+
+    /// <summary>
+    /// User-defined roles (createRole) grant actions on collections or views; they are looked up only when the
+    /// built-in roles refused, so users with built-in roles pay nothing. Read from the store each time, so a dropped
+    /// role or privilege takes effect at once.
+    /// </summary>
+    private async ValueTask<bool> IsAllowedByUserDefinedRolesAsync(CommandSpec spec, ConnectionState state, BsonDocument command, string database, CancellationToken cancellationToken)
+    {
+        bool anyUserDefined = false;
+        foreach (var grant in state.Roles)
+        {
+            if (!Wire.Auth.Authorization.IsBuiltInRole(grant.Role)) anyUserDefined = true;
+        }
+        if (!anyUserDefined) return false;
+        var (builtIn, privileges) = await Wire.Auth.RoleResolver.ResolveAsync(_host.Users, state.Roles, cancellationToken).ConfigureAwait(false);
+        if (Wire.Auth.Authorization.IsAllowed(builtIn, spec.Privilege, database)) return true;
+        if (Wire.Auth.RequiredActions.For(spec.Name, command) is not { } required) return false;
+        return Wire.Auth.RoleResolver.AllowsAll(privileges, required.Actions, database, required.Collection);
     }
 
     /// <summary>Error labels MongoDB assigns: RetryableWriteError, TransientTransactionError, UnknownTransactionCommitResult.</summary>

@@ -28,6 +28,7 @@ public sealed class MongoWireServer : IAsyncDisposable
         Commands.Add(new HandshakeCommands());
         Commands.Add(new AuthCommands());
         Commands.Add(new UserCommands());
+        Commands.Add(new RoleCommands());
         Diagnostics = new DiagnosticCommands(Commands);
         Commands.Add(Diagnostics);
         if (options.EnableTestCommands) Commands.Add(new TestCommands());

@@ -39,7 +39,8 @@ internal sealed class DeviceSyncServer : IAsyncDisposable
     }
 
     /// <summary>Opens device <paramref name="name"/> of <paramref name="department"/>; <paramref name="transport"/> defaults to in-process.</summary>
-    public Task<ShopfloorDevice> OpenDeviceAsync(string name, string department, CancellationToken cancellationToken, ISyncTransport? transport = null) =>
+    public Task<ShopfloorDevice> OpenDeviceAsync(string name, string department, CancellationToken cancellationToken, ISyncTransport? transport = null,
+        Shopfloor.Security.FieldKeyring? fieldKeys = null) =>
         ShopfloorDevice.OpenAsync(new DeviceOptions
         {
             DataDirectory = Path.Combine(Directory, name),
@@ -48,6 +49,7 @@ internal sealed class DeviceSyncServer : IAsyncDisposable
             Token = Sync.IssueToken(name, department),
             Transport = transport ?? new InProcessSyncTransport(Sync),
             Seed = name.Length * 31 + department.Length,
+            FieldKeys = fieldKeys,
         }, cancellationToken);
 
     public async Task<List<BsonDocument>> ServerPhotosAsync(CancellationToken cancellationToken)

@@ -42,6 +42,18 @@ public sealed class PhotoFieldProtector
         return copy;
     }
 
+    /// <summary>Encrypts one value of protected field <paramref name="path"/> of photo <paramref name="id"/> (a device's metadata edit).</summary>
+    public BsonBinary Encrypt(BsonValue value, BsonValue id, string path)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(id);
+        if (!ProtectedFields.Contains(path))
+        {
+            throw new ArgumentException($"{path} is not a protected field", nameof(path));
+        }
+        return _encryptor.Encrypt(value, new EncryptedFieldContext(Collection, id, path));
+    }
+
     /// <summary>A copy of the photo with the protected fields decrypted, after checking the reader may read it.</summary>
     /// <exception cref="Outpost.MongoException">Unauthorized (13) when the reader may not read this photo.</exception>
     /// <exception cref="FieldDecryptionException">A protected field was tampered with or moved.</exception>

@@ -24,7 +24,7 @@ public sealed class UserCommands : ICommandFamily
         var command = context.Command;
         string name = NameArgument(context);
         string password = CommandArgs.GetString(command, "pwd") ?? throw new MongoException(ErrorCodes.BadValue, "Must provide a 'pwd' field for all user documents");
-        var roles = ParseRoles(CommandArgs.GetArray(command, "roles") ?? throw new MongoException(ErrorCodes.BadValue, "\"createUser\" command requires a \"roles\" array"), context.Database);
+        var roles = await ParseRolesAsync(context, CommandArgs.GetArray(command, "roles") ?? throw new MongoException(ErrorCodes.BadValue, "\"createUser\" command requires a \"roles\" array")).ConfigureAwait(false);
         var user = new UserRecord { Db = context.Database, User = name, Roles = roles, CustomData = CommandArgs.GetDocument(command, "customData") };
         SetCredentials(user, password, CommandArgs.GetArray(command, "mechanisms"));
         if (!await context.Host.Users.CreateAsync(user, context.CancellationToken).ConfigureAwait(false))
@@ -39,7 +39,7 @@ public sealed class UserCommands : ICommandFamily
         var user = await Existing(context, NameArgument(context)).ConfigureAwait(false);
         var command = context.Command;
         if (CommandArgs.GetString(command, "pwd") is string password) SetCredentials(user, password, CommandArgs.GetArray(command, "mechanisms"));
-        if (CommandArgs.GetArray(command, "roles") is BsonArray roles) user.Roles = ParseRoles(roles, context.Database);
+        if (CommandArgs.GetArray(command, "roles") is BsonArray roles) user.Roles = await ParseRolesAsync(context, roles).ConfigureAwait(false);
         if (CommandArgs.GetDocument(command, "customData") is BsonDocument custom) user.CustomData = custom;
         await context.Host.Users.UpdateAsync(user, context.CancellationToken).ConfigureAwait(false);
         return [];
@@ -95,7 +95,7 @@ public sealed class UserCommands : ICommandFamily
     private static async ValueTask<BsonDocument> GrantAsync(CommandContext context)
     {
         var user = await Existing(context, NameArgument(context)).ConfigureAwait(false);
-        foreach (var role in ParseRoles(CommandArgs.GetArray(context.Command, "roles") ?? [], context.Database))
+        foreach (var role in await ParseRolesAsync(context, CommandArgs.GetArray(context.Command, "roles") ?? []).ConfigureAwait(false))
         {
             if (!user.Roles.Contains(role)) user.Roles.Add(role);
         }
@@ -106,7 +106,7 @@ public sealed class UserCommands : ICommandFamily
     private static async ValueTask<BsonDocument> RevokeAsync(CommandContext context)
     {
         var user = await Existing(context, NameArgument(context)).ConfigureAwait(false);
-        foreach (var role in ParseRoles(CommandArgs.GetArray(context.Command, "roles") ?? [], context.Database)) user.Roles.Remove(role);
+        foreach (var role in await ParseRolesAsync(context, CommandArgs.GetArray(context.Command, "roles") ?? []).ConfigureAwait(false)) user.Roles.Remove(role);
         await context.Host.Users.UpdateAsync(user, context.CancellationToken).ConfigureAwait(false);
         return [];
     }
@@ -150,15 +150,23 @@ public sealed class UserCommands : ICommandFamily
         user.Sha256 = sha256 ? ScramCredential.Create(ScramMechanism.ScramSha256, user.User, password) : null;
     }
 
-    private static List<RoleGrant> ParseRoles(BsonArray roles, string db)
+    /// <summary>
+    /// Reads a roles array (names on the command's database or {role, db} documents); every role must be built in or
+    /// defined with createRole, else RoleNotFound.
+    /// </summary>
+    internal static async ValueTask<List<RoleGrant>> ParseRolesAsync(CommandContext context, BsonArray roles)
     {
         var result = new List<RoleGrant>(roles.Count);
         foreach (var r in roles)
         {
-            var grant = r.IsString ? new RoleGrant(r.AsString, db)
-                : r is BsonDocument d ? new RoleGrant(CommandArgs.GetString(d, "role") ?? "", CommandArgs.GetString(d, "db") ?? db)
+            var grant = r.IsString ? new RoleGrant(r.AsString, context.Database)
+                : r is BsonDocument d ? new RoleGrant(CommandArgs.GetString(d, "role") ?? "", CommandArgs.GetString(d, "db") ?? context.Database)
                 : throw new MongoException(ErrorCodes.BadValue, "roles must be strings or {role, db} documents");
-            if (!Authorization.IsBuiltInRole(grant.Role)) throw new MongoException(ErrorCodes.RoleNotFound, $"Could not find role: {grant.Role}@{grant.Db}");
+            if (!Authorization.IsBuiltInRole(grant.Role)
+                && await context.Host.Users.FindRoleAsync(grant.Db, grant.Role, context.CancellationToken).ConfigureAwait(false) is null)
+            {
+                throw new MongoException(ErrorCodes.RoleNotFound, $"Could not find role: {grant.Role}@{grant.Db}");
+            }
             result.Add(grant);
         }
         return result;

@@ -3,6 +3,7 @@ using Outpost.Bson;
 using Outpost.Client;
 using Outpost.Client.Attachments;
 using Outpost.Sync.Protocol;
+using Shopfloor.Security;
 using Shopfloor.Validation;
 
 namespace Shopfloor.Device;
@@ -15,6 +16,7 @@ public sealed class ShopfloorDevice : IAsyncDisposable
 {
     private static readonly PhotoRules Rules = new();
     private readonly Random _random;
+    private readonly PhotoFieldProtector? _protector;
     private int _captured;
 
     private ShopfloorDevice(DeviceOptions options, SwitchableTransport network, OutpostClient client)
@@ -23,6 +25,7 @@ public sealed class ShopfloorDevice : IAsyncDisposable
         Network = network;
         Client = client;
         _random = new Random(options.Seed);
+        _protector = options.FieldKeys is null ? null : new PhotoFieldProtector(new FieldEncryptor(options.FieldKeys));
     }
 
     /// <summary>How the device was opened.</summary>
@@ -57,7 +60,8 @@ public sealed class ShopfloorDevice : IAsyncDisposable
     /// <summary>
     /// Captures a photo: generates an image of <paramref name="sizeBytes"/> with its MD5/SHA-256, validates the metadata
     /// document with the Shopfloor photo rules (throws <see cref="MongoException"/> naming every violated field), then
-    /// writes document and file locally and queues both for sync. Works offline.
+    /// writes document and file locally and queues both for sync. Works offline. Returns the document as stored
+    /// (notes and GPS encrypted when the device holds the field key; <see cref="ReadPhotoAsync"/> decrypts).
     /// </summary>
     public async Task<BsonDocument> CapturePhotoAsync(ObjectId projectId, string jobNumber, int sizeBytes, CancellationToken cancellationToken = default)
     {
@@ -65,10 +69,13 @@ public sealed class ShopfloorDevice : IAsyncDisposable
         var index = Interlocked.Increment(ref _captured);
         var now = DateTime.UtcNow;
         var photo = Demo.DemoData.Photo(_random, Options.DepartmentId, projectId, jobNumber, now, Options.DeviceId, index);
-        var metadata = photo["metadata"].AsDocument;
-        // Notes and GPS are encrypted by the server module's REST path; the device keeps them off the synced document.
-        metadata.Remove("inspectorNotes");
-        metadata.Remove("location");
+        if (_protector is null)
+        {
+            // Without the field key the device must not write notes or GPS in clear into the synced collection.
+            var metadata = photo["metadata"].AsDocument;
+            metadata.Remove("inspectorNotes");
+            metadata.Remove("location");
+        }
         photo.Remove("syncedAt");
         photo["_id"] = ObjectId.GenerateNewId();
         photo["localPath"] = Path.Combine(Options.DataDirectory, "photos", photo["fileName"].AsString);
@@ -76,7 +83,10 @@ public sealed class ShopfloorDevice : IAsyncDisposable
         photo["checksumMD5"] = image.Md5;
         photo["syncStatus"] = "pending";
         photo["syncAttempts"] = 0;
+        // The rules check the clear values (location ranges, note length); then notes and GPS are sealed to this
+        // photo's _id and field path, so the synced document only ever holds ciphertext.
         Rules.Validate(photo).ThrowIfInvalid("photos");
+        if (_protector is not null) photo = _protector.Protect(photo);
         await Photos.InsertOneAsync(photo, cancellationToken).ConfigureAwait(false);
         using var content = new MemoryStream(image.Bytes, writable: false);
         await Client.Attachments.AddAsync("photos", photo["_id"], content, photo["fileName"].AsString, "image/jpeg", image.Md5, cancellationToken).ConfigureAwait(false);
@@ -100,7 +110,28 @@ public sealed class ShopfloorDevice : IAsyncDisposable
         edited["lastModified"] = DateTime.UtcNow;
         Rules.Validate(edited).ThrowIfInvalid("photos");
         var update = new BsonDocument(set) { { "lastModified", edited["lastModified"] } };
+        foreach (var path in PhotoFieldProtector.ProtectedFields)
+        {
+            if (update.TryGetValue(path, out var clear) && !FieldEncryptor.IsEncrypted(clear))
+            {
+                update[path] = _protector is null
+                    ? throw new InvalidOperationException($"{path} is encrypted before it is synced; this device has no field key")
+                    : _protector.Encrypt(clear, id, path);
+            }
+        }
         await Photos.UpdateAsync(new BsonDocument("_id", id), new BsonDocument("$set", update), cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A photo as this device's user reads it: notes and GPS decrypted. The device holds only its own department's
+    /// photos (the sync rule filters them), so holding the key is the authorization here.
+    /// </summary>
+    /// <exception cref="FieldDecryptionException">An encrypted field was altered or moved from another photo.</exception>
+    public async Task<BsonDocument?> ReadPhotoAsync(BsonValue id, CancellationToken cancellationToken = default)
+    {
+        var stored = await Photos.FindByIdAsync(id, cancellationToken).ConfigureAwait(false);
+        if (stored is null) return null;
+        return _protector is null ? stored : _protector.Decrypt(stored);
     }
 
     private static void SetPath(BsonDocument document, string path, BsonValue value)

@@ -52,6 +52,7 @@ public sealed class SimulatedDeviceFleet(TimeSpan interval, int devicesPerDepart
                     Rounds = 2,
                     DataDirectory = directory,
                     Seed = ++run,
+                    FieldKeys = context.Host.Services.FieldKeys,
                 }, cancellationToken).ConfigureAwait(false);
                 await context.Log.WriteLineAsync(
                     $"devices: run {run}: {summary.PhotosCaptured} captured, {summary.PhotosSynced} synced, {summary.BytesUploaded:N0} bytes, {summary.ConflictsMerged} conflicts merged, {summary.ConflictsForReview} for review").ConfigureAwait(false);

@@ -42,6 +42,9 @@ public sealed class SimulationOptions
     /// <summary>Seed, so a run replays.</summary>
     public int Seed { get; init; } = 2026;
 
+    /// <summary>The field-encryption keyring the tablets are provisioned with (inspector notes and GPS are then captured and synced encrypted); null captures neither.</summary>
+    public Security.FieldKeyring? FieldKeys { get; init; }
+
     /// <summary>Receives progress after every device step.</summary>
     public IProgress<SimulationProgress>? Progress { get; init; }
 }

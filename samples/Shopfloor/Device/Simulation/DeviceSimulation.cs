@@ -40,6 +40,7 @@ public static class DeviceSimulation
                         Token = server.IssueToken(id, department),
                         Transport = new InProcessSyncTransport(server),
                         Seed = random.Next(),
+                        FieldKeys = options.FieldKeys,
                     }, cancellationToken).ConfigureAwait(false));
                 }
             }

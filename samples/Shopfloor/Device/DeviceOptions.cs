@@ -1,4 +1,5 @@
 using Outpost.Sync.Transport;
+using Shopfloor.Security;
 
 namespace Shopfloor.Device;
 
@@ -22,4 +23,12 @@ public sealed class DeviceOptions
 
     /// <summary>Seed for generated images and metadata, so a run replays.</summary>
     public int Seed { get; init; } = Environment.TickCount;
+
+    /// <summary>
+    /// The field-encryption keyring provisioned to the tablet at enrollment (the server module's keyring). With it the
+    /// device captures inspector notes and GPS location and encrypts them before they enter the synced collection, so
+    /// they are ciphertext on the device, in transit and on the server; without it the device does not record them.
+    /// The device does not own the keyring (the caller disposes it).
+    /// </summary>
+    public FieldKeyring? FieldKeys { get; init; }
 }
