@@ -76,8 +76,8 @@ internal sealed class DocumentWriter
         return bytes;
     }
 
-    /// <summary>Inserts a prepared document. Throws 11000 on a duplicate _id or unique key.</summary>
-    public async ValueTask InsertAsync(IStorageTransaction tx, CollectionState collection, BsonDocument document, OperationContext context, CancellationToken cancellationToken)
+    /// <summary>Inserts a prepared document; returns its serialized size. Throws 11000 on a duplicate _id or unique key.</summary>
+    public async ValueTask<int> InsertAsync(IStorageTransaction tx, CollectionState collection, BsonDocument document, OperationContext context, CancellationToken cancellationToken)
     {
         var bytes = Serialize(document);
         var id = document["_id"];
@@ -100,6 +100,8 @@ internal sealed class DocumentWriter
             foreach (var (victimKey, victim) in await CappedStore.OverflowAsync(tx, collection, cancellationToken).ConfigureAwait(false))
                 await DeleteAsync(tx, collection, victimKey, victim, context, cancellationToken).ConfigureAwait(false);
         }
+
+        return bytes.Length;
     }
 
     /// <summary>Replaces the stored version of a document (same _id), updating changed index entries.</summary>
