@@ -20,10 +20,13 @@ public sealed partial class Collection
     /// each commit rewrites every B-tree page it dirtied into the WAL (and fsyncs), and a batch's index entries land on
     /// pages all over each index, so 500-document batches rewrote each index's pages 200 times per 100,000 documents.
     /// </summary>
-    private const int InsertBatchSize = 5000;
+    private const int InsertBatchSize = 10_000;
 
-    /// <summary>Serialized bytes after which a batch commits early (bounds the memory its buffered writes take).</summary>
-    private const long InsertBatchBytes = 32L * 1024 * 1024;
+    /// <summary>
+    /// Serialized document bytes after which a batch commits early: bounds the memory its buffered writes take (about
+    /// four times this with the change log's copy and a seed-like index set).
+    /// </summary>
+    private const long InsertBatchBytes = 16L * 1024 * 1024;
 
     internal Collection(Database database, string name)
     {

@@ -184,7 +184,19 @@ internal sealed class DocumentWriter
             }
             else
             {
-                await tx.PutAsync(index.Tree, EntryKey(index, key, idKey), idKey, cancellationToken).ConfigureAwait(false);
+                // Storage copies what it is given, so the entry key is assembled in a pooled buffer, not a new array.
+                var length = key.Length + idKey.Length;
+                var entry = ArrayPool<byte>.Shared.Rent(length);
+                try
+                {
+                    key.CopyTo(entry, 0);
+                    idKey.CopyTo(entry, key.Length);
+                    await tx.PutAsync(index.Tree, entry.AsMemory(0, length), idKey, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(entry);
+                }
             }
         }
     }
