@@ -72,7 +72,11 @@ public sealed partial class Collection
         var projector = options.Projection is { ElementCount: > 0 } projection ? ProjectionPlan.Compile(projection, QueryContextFor(options.Collation, options.Let)) : null;
         context.ThrowIfExpired();
         byte[]? bytes = null;
-        if (state.Tree != 0)
+        if (state.Tree != 0 && context.Transaction is null)
+        {
+            bytes = await Engine.Storage.GetCommittedAsync(state.Tree, Engine.Writer.EncodeId(id), cancellationToken).ConfigureAwait(false);
+        }
+        else if (state.Tree != 0)
         {
             var source = ReadSource.For(Engine, context);
             var tx = await source.AcquireAsync(cancellationToken).ConfigureAwait(false);
