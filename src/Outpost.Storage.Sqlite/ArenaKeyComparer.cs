@@ -13,9 +13,6 @@ internal sealed class ArenaKeyComparer(ByteArena arena) : IEqualityComparer<Aren
 
     public ArenaSlice Create(ReadOnlySpan<byte> alternate) => arena.Add(alternate);
 
-    /// <summary>Bytewise order of two arena keys (the contract's key order).</summary>
-    public int Compare(ArenaSlice x, ArenaSlice y) => arena.Get(x).SequenceCompareTo(arena.Get(y));
-
     private static int Hash(ReadOnlySpan<byte> bytes)
     {
         var hash = new HashCode();

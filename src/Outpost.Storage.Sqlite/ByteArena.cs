@@ -42,6 +42,9 @@ internal sealed class ByteArena
     /// <summary>The bytes of a slice added to this arena (empty for <see cref="ArenaSlice.Deleted"/>).</summary>
     public ReadOnlySpan<byte> Get(ArenaSlice slice) => slice.Length <= 0 ? [] : _chunks[slice.Chunk].AsSpan(slice.Offset, slice.Length);
 
+    /// <summary>The chunks as they are now (slices added later may need chunks added later).</summary>
+    public byte[][] Chunks() => [.. _chunks];
+
     /// <summary>A new array holding a slice's bytes (for callers that own what they get).</summary>
     public byte[] ToArray(ArenaSlice slice) => Get(slice).ToArray();
 }
