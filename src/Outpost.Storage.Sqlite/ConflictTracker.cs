@@ -37,7 +37,7 @@ internal sealed class ConflictTracker
             foreach (var tree in writes.Trees.Values)
             {
                 if (_recentRangeTrees.TryGetValue(tree.Tree, out var rangeVersion) && rangeVersion > snapshot) return true;
-                foreach (var key in tree.Writes.Keys)
+                foreach (var key in tree.KeyArrays())
                 {
                     if (_recentKeys.TryGetValue(new TreeKey(tree.Tree, key), out var version) && version > snapshot) return true;
                 }
@@ -70,7 +70,7 @@ internal sealed class ConflictTracker
             if (!othersActive) return;
             foreach (var tree in writes.Trees.Values)
             {
-                foreach (var key in tree.Writes.Keys) _recentKeys[new TreeKey(tree.Tree, key)] = version;
+                foreach (var key in tree.KeyArrays()) _recentKeys[new TreeKey(tree.Tree, key)] = version;
                 if (tree.DeletedRanges is not null) _recentRangeTrees[tree.Tree] = version;
             }
 
@@ -96,7 +96,7 @@ internal sealed class ConflictTracker
             var (version, writes) = _commits.Dequeue();
             foreach (var tree in writes.Trees.Values)
             {
-                foreach (var key in tree.Writes.Keys)
+                foreach (var key in tree.KeyArrays())
                 {
                     var treeKey = new TreeKey(tree.Tree, key);
                     if (_recentKeys.TryGetValue(treeKey, out var v) && v == version) _recentKeys.Remove(treeKey);

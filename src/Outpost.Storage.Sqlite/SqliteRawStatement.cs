@@ -41,6 +41,9 @@ internal sealed class SqliteRawStatement : IDisposable
     /// <summary>The current row's column as a new array (an empty blob and NULL both read as empty).</summary>
     public byte[] ColumnBlob(int index) => raw.sqlite3_column_blob(_statement, index).ToArray();
 
+    /// <summary>The current row's column as an integer.</summary>
+    public long ColumnInt64(int index) => raw.sqlite3_column_int64(_statement, index);
+
     public void Reset() => raw.sqlite3_reset(_statement);
 
     /// <summary>Runs the statement to completion and resets it for the next bindings.</summary>

@@ -8,9 +8,9 @@ namespace Outpost.Storage.Sqlite;
 /// </summary>
 internal sealed class SqliteReadConnection : IDisposable
 {
-    private readonly SqliteCommand _begin;
-    private readonly SqliteCommand _pin;
-    private readonly SqliteCommand _end;
+    private readonly SqliteRawStatement _begin;
+    private readonly SqliteRawStatement _pin;
+    private readonly SqliteRawStatement _end;
     private readonly SqliteRawStatement _get;
     private readonly SqliteRawStatement _exists;
     private readonly SqliteCommand?[] _scans = new SqliteCommand?[SqliteRangeSql.ShapeCount * 2];
@@ -31,9 +31,10 @@ internal sealed class SqliteReadConnection : IDisposable
             pragma.ExecuteNonQuery();
         }
 
-        _begin = Prepare("BEGIN");
-        _pin = Prepare("SELECT commit_version FROM outpost_state WHERE id = 1");
-        _end = Prepare("ROLLBACK");
+        // Every read transaction (each _id lookup among them) runs these three: raw statements, like the point reads.
+        _begin = new SqliteRawStatement(Connection, "BEGIN");
+        _pin = new SqliteRawStatement(Connection, "SELECT commit_version FROM outpost_state WHERE id = 1");
+        _end = new SqliteRawStatement(Connection, "ROLLBACK");
         // Point reads are the hottest read path (_id lookups, unique checks): raw statements, no data reader.
         _get = new SqliteRawStatement(Connection, "SELECT value FROM outpost_kv WHERE tree = ?1 AND key = ?2");
         _exists = new SqliteRawStatement(Connection, "SELECT 1 FROM outpost_kv WHERE tree = ?1 AND key = ?2");
@@ -44,16 +45,24 @@ internal sealed class SqliteReadConnection : IDisposable
     /// <summary>Starts a read transaction and pins its snapshot; returns the snapshot's commit version.</summary>
     public long BeginSnapshot()
     {
-        _begin.ExecuteNonQuery();
+        _begin.Execute();
         _inSnapshot = true;
-        return (long)_pin.ExecuteScalar()!;
+        try
+        {
+            if (!_pin.Step()) throw new StorageException("The store's state row is missing.");
+            return _pin.ColumnInt64(0);
+        }
+        finally
+        {
+            _pin.Reset();
+        }
     }
 
     public void EndSnapshot()
     {
         if (!_inSnapshot) return;
         _inSnapshot = false;
-        _end.ExecuteNonQuery();
+        _end.Execute();
     }
 
     public byte[]? Get(long tree, ReadOnlySpan<byte> key)

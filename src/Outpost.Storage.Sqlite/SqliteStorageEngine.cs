@@ -125,6 +125,23 @@ public sealed class SqliteStorageEngine : IStorageEngine
         return ValueTask.FromResult<IStorageTransaction>(transaction);
     }
 
+    /// <inheritdoc/>
+    public ValueTask<byte[]?> GetCommittedAsync(long tree, ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+
+        // One autocommit SELECT reads one consistent WAL snapshot by itself: no BEGIN, snapshot pin or ROLLBACK needed.
+        var reader = RentReader();
+        try
+        {
+            return ValueTask.FromResult(reader.Get(tree, key.Span));
+        }
+        finally
+        {
+            ReturnReader(reader);
+        }
+    }
+
     internal async ValueTask<StorageCommitResult> CommitAsync(SqliteTransaction transaction, WriteOverlay writes, CancellationToken cancellationToken)
     {
         await _writerLock.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Outpost.Storage.Sqlite;
 
@@ -42,9 +41,8 @@ internal sealed class SqliteTransaction : IStorageTransaction
         var overlay = _writes?.Find(tree);
         if (overlay is not null)
         {
-            var keyArray = AsArray(key);
-            if (overlay.Writes.TryGetValue(keyArray, out var value)) return ValueTask.FromResult(value);
-            if (overlay.InDeletedRange(keyArray)) return ValueTask.FromResult<byte[]?>(null);
+            if (overlay.TryGet(key.Span, out var value)) return ValueTask.FromResult(value);
+            if (overlay.InDeletedRange(key.Span)) return ValueTask.FromResult<byte[]?>(null);
         }
 
         return ValueTask.FromResult(reader.Get(tree, key.Span));
@@ -56,8 +54,8 @@ internal sealed class SqliteTransaction : IStorageTransaction
         if (range.IsEmpty) yield break;
         var overlay = _writes?.Find(tree);
         var pending = overlay?.Sorted ?? [];
-        var start = TreeOverlay.LowerIndex(pending, range);
-        var end = TreeOverlay.UpperIndex(pending, range);
+        var start = overlay?.LowerIndex(pending, range) ?? 0;
+        var end = overlay?.UpperIndex(pending, range) ?? 0;
         var deleted = overlay?.DeletedRanges is { Count: > 0 } ranges ? ranges.ToArray() : null;
 
         var next = reverse ? end - 1 : start;
@@ -78,7 +76,7 @@ internal sealed class SqliteTransaction : IStorageTransaction
                 else if (!hasPending) c = -1;
                 else
                 {
-                    c = rowKey.AsSpan().SequenceCompareTo(pending[next].Key);
+                    c = rowKey.AsSpan().SequenceCompareTo(overlay!.KeyOf(pending[next]));
                     if (reverse) c = -c;
                 }
 
@@ -94,10 +92,10 @@ internal sealed class SqliteTransaction : IStorageTransaction
                 }
                 else
                 {
-                    var (key, value) = pending[next];
+                    var entry = pending[next];
                     next += reverse ? -1 : 1;
                     if (c == 0) rowKey = rows.Read() ? rows.GetFieldValue<byte[]>(0) : null;
-                    if (value is not null) yield return new StorageEntry(key, value);
+                    if (!entry.Value.IsDeleted) yield return new StorageEntry(overlay!.Arena.ToArray(entry.Key), overlay.Arena.ToArray(entry.Value));
                 }
             }
         }
@@ -119,25 +117,25 @@ internal sealed class SqliteTransaction : IStorageTransaction
 
     public ValueTask PutAsync(long tree, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
     {
-        Writable().GetOrAdd(tree).Set(key.ToArray(), value.ToArray());
+        Writable().GetOrAdd(tree).Set(key.Span, value.Span);
         return ValueTask.CompletedTask;
     }
 
     public ValueTask InsertAsync(long tree, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
     {
         var overlay = Writable().GetOrAdd(tree);
-        var keyArray = key.ToArray();
-        var exists = overlay.Writes.TryGetValue(keyArray, out var pending)
-            ? pending is not null
-            : !overlay.InDeletedRange(keyArray) && _reader!.Exists(tree, keyArray);
-        if (exists) throw new StorageDuplicateKeyException(tree, keyArray);
-        overlay.Set(keyArray, value.ToArray());
+        var keySpan = key.Span;
+        var exists = overlay.Contains(keySpan, out var deleted)
+            ? !deleted
+            : !overlay.InDeletedRange(keySpan) && _reader!.Exists(tree, keySpan);
+        if (exists) throw new StorageDuplicateKeyException(tree, key.ToArray());
+        overlay.Set(keySpan, value.Span);
         return ValueTask.CompletedTask;
     }
 
     public ValueTask DeleteAsync(long tree, ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default)
     {
-        Writable().GetOrAdd(tree).Set(key.ToArray(), null);
+        Writable().GetOrAdd(tree).Set(key.Span, default, deleted: true);
         return ValueTask.CompletedTask;
     }
 
@@ -154,7 +152,7 @@ internal sealed class SqliteTransaction : IStorageTransaction
         return ValueTask.CompletedTask;
     }
 
-    public void AppendLog(ReadOnlyMemory<byte> entry) => Writable().AppendLog(entry.ToArray());
+    public void AppendLog(ReadOnlyMemory<byte> entry) => Writable().AppendLog(entry.Span);
 
     public async ValueTask<StorageCommitResult> CommitAsync(CancellationToken cancellationToken = default)
     {
@@ -200,9 +198,4 @@ internal sealed class SqliteTransaction : IStorageTransaction
         if (Mode == StorageTransactionMode.ReadOnly) throw new InvalidOperationException("The transaction is read-only.");
         return _writes ??= new WriteOverlay();
     }
-
-    private static byte[] AsArray(ReadOnlyMemory<byte> memory) =>
-        MemoryMarshal.TryGetArray(memory, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-            ? segment.Array
-            : memory.ToArray();
 }

@@ -82,7 +82,7 @@ internal sealed class SqliteWriter : IDisposable
                 foreach (var entry in writes.Log)
                 {
                     _appendLog.BindInt64(1, ++last);
-                    _appendLog.BindBlob(3, entry);
+                    _appendLog.BindBlob(3, writes.Arena.Get(entry));
                     _appendLog.Execute();
                 }
             }
@@ -123,17 +123,17 @@ internal sealed class SqliteWriter : IDisposable
 
         _upsert.BindInt64(1, tree.Tree);
         _delete.BindInt64(1, tree.Tree);
-        foreach (var (key, value) in tree.Sorted)
+        foreach (var entry in tree.Sorted)
         {
-            if (value is null)
+            if (entry.Value.IsDeleted)
             {
-                _delete.BindBlob(2, key);
+                _delete.BindBlob(2, tree.KeyOf(entry));
                 _delete.Execute();
             }
             else
             {
-                _upsert.BindBlob(2, key);
-                _upsert.BindBlob(3, value);
+                _upsert.BindBlob(2, tree.KeyOf(entry));
+                _upsert.BindBlob(3, tree.ValueOf(entry));
                 _upsert.Execute();
             }
         }

@@ -1,13 +1,15 @@
 namespace Outpost.Storage.Sqlite;
 
-/// <summary>All buffered writes of one transaction, per tree, plus its appended log entries.</summary>
+/// <summary>All buffered writes of one transaction, per tree, plus its appended log entries, their bytes in one arena.</summary>
 internal sealed class WriteOverlay
 {
     private TreeOverlay? _last;
 
+    public ByteArena Arena { get; } = new();
+
     public Dictionary<long, TreeOverlay> Trees { get; } = [];
 
-    public List<byte[]>? Log { get; private set; }
+    public List<ArenaSlice>? Log { get; private set; }
 
     public bool IsEmpty => Trees.Count == 0 && Log is null;
 
@@ -23,11 +25,11 @@ internal sealed class WriteOverlay
     {
         var overlay = Find(tree);
         if (overlay is not null) return overlay;
-        overlay = new TreeOverlay(tree);
+        overlay = new TreeOverlay(tree, Arena);
         Trees.Add(tree, overlay);
         _last = overlay;
         return overlay;
     }
 
-    public void AppendLog(byte[] entry) => (Log ??= []).Add(entry);
+    public void AppendLog(ReadOnlySpan<byte> entry) => (Log ??= []).Add(Arena.Add(entry));
 }

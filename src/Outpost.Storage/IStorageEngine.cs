@@ -13,6 +13,20 @@ public interface IStorageEngine : IAsyncDisposable
     ValueTask<IStorageTransaction> BeginAsync(StorageTransactionMode mode, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The latest committed value of <paramref name="key"/> in <paramref name="tree"/>, or null: what a read-only
+    /// transaction doing this one read would return. Point lookups outside transactions (find by _id) use it; a backend
+    /// can serve it with one statement instead of begin + read + end.
+    /// </summary>
+    async ValueTask<byte[]?> GetCommittedAsync(long tree, ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default)
+    {
+        var tx = await BeginAsync(StorageTransactionMode.ReadOnly, cancellationToken).ConfigureAwait(false);
+        await using (tx.ConfigureAwait(false))
+        {
+            return await tx.GetAsync(tree, key, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// Up to <paramref name="maxEntries"/> committed log entries with position greater than
     /// <paramref name="afterPosition"/>, in position order. Never returns a position while a lower one that will
     /// later become visible is still uncommitted.

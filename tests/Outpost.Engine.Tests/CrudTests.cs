@@ -51,6 +51,79 @@ public sealed class CrudTests
 
     [Theory]
     [MemberData(nameof(TestEngine.Backends), MemberType = typeof(TestEngine))]
+    public async Task Large_insertMany_reports_every_failure_by_index_across_batches(string backend)
+    {
+        await using var t = await TestEngine.StartAsync(backend);
+        var coll = t.Db.GetCollection("c");
+        await coll.CreateIndexesAsync([new IndexModel { Keys = Doc(("u", 1)), Unique = true }], cancellationToken: Ct);
+        await coll.InsertAsync([Doc(("_id", 3), ("u", -3))], cancellationToken: Ct);
+
+        // 12,000 documents span several storage batches; failures sit first, last and mid-batch: a duplicate _id, a
+        // duplicate unique key within the same call, and a document failing validation rules (array _id) up front.
+        var docs = new List<BsonDocument>();
+        for (var i = 0; i < 12_000; i++) docs.Add(Doc(("_id", 10 + i), ("u", i)));
+        docs[0] = Doc(("_id", 3), ("u", -1));              // duplicate _id (stored before)
+        docs[4_999] = Doc(("_id", 90_000), ("u", 7));      // duplicate unique key of docs[7]
+        docs[5_000] = Doc(("_id", Arr(1)), ("u", -2));     // invalid _id
+        docs[11_999] = Doc(("_id", 15), ("u", -4));        // duplicate _id of docs[5], last of the call
+        var unordered = await coll.InsertAsync(docs, new InsertOptions { Ordered = false }, cancellationToken: Ct);
+        Assert.Equal([0, 4_999, 5_000, 11_999], unordered.WriteErrors.Select(e => e.Index));
+        Assert.Equal([11000, 11000, 53, 11000], unordered.WriteErrors.Select(e => e.Code));
+        Assert.Equal(11_996, unordered.N);
+        Assert.Equal(11_996, unordered.InsertedIds.Count);
+        Assert.Equal(11_997, await coll.CountAsync(cancellationToken: Ct));
+
+        // Ordered: stops at the first failure, everything before it is stored.
+        var more = new List<BsonDocument>();
+        for (var i = 0; i < 7_000; i++) more.Add(Doc(("_id", 100_000 + i), ("u", 100_000 + i)));
+        more[6_123] = Doc(("_id", 200_000), ("u", 5));
+        var ordered = await coll.InsertAsync(more, cancellationToken: Ct);
+        Assert.Equal(6_123, ordered.N);
+        var error = Assert.Single(ordered.WriteErrors);
+        Assert.Equal(6_123, error.Index);
+        Assert.Equal(11000, error.Code);
+        Assert.Equal(11_997 + 6_123, await coll.CountAsync(cancellationToken: Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestEngine.Backends), MemberType = typeof(TestEngine))]
+    public async Task Find_by_id_point_lookup_keeps_find_semantics(string backend)
+    {
+        await using var t = await TestEngine.StartAsync(backend);
+        var coll = t.Db.GetCollection("c");
+        await coll.InsertAsync([Doc(("_id", 1), ("a", 1), ("b", 2)), Doc(("_id", "k"), ("a", 3)), Doc(("_id", 2L), ("a", 4))], cancellationToken: Ct);
+
+        async Task<List<BsonDocument>> Find(FindOptions options, OperationContext? context = null)
+        {
+            await using var cursor = await coll.FindAsync(options, context, Ct);
+            var batch = await cursor.NextBatchAsync(101, cancellationToken: Ct);
+            Assert.True(cursor.IsExhausted); // the first batch closes the cursor (id 0 on the wire)
+            return [.. batch];
+        }
+
+        // Numeric _id equality across types, as the filter means it.
+        Assert.Equal(Doc(("_id", 1), ("a", 1), ("b", 2)), Assert.Single(await Find(new FindOptions { Filter = Doc(("_id", 1.0)) })));
+        Assert.Equal(4, Assert.Single(await Find(new FindOptions { Filter = Doc(("_id", 2)), Limit = 1 }))["a"].AsInt32);
+        Assert.Empty(await Find(new FindOptions { Filter = Doc(("_id", 3)) }));
+        Assert.Empty(await Find(new FindOptions { Filter = Doc(("_id", "K")) }));
+
+        // Projection applies; a collation on a string _id still compares by it (strength 2: "K" equals "k").
+        Assert.Equal(Doc(("b", 2)), Assert.Single(await Find(new FindOptions { Filter = Doc(("_id", 1)), Projection = Doc(("b", 1), ("_id", 0)) })));
+        var collated = await Find(new FindOptions { Filter = Doc(("_id", "K")), Collation = Doc(("locale", "en"), ("strength", 2)) });
+        Assert.Equal(3, Assert.Single(collated)["a"].AsInt32);
+
+        // Inside a transaction it reads the transaction's snapshot, own writes included; others don't see them yet.
+        await using var txn = await t.Engine.StartTransactionAsync(cancellationToken: Ct);
+        var ctx = new OperationContext { Transaction = txn };
+        await coll.InsertAsync([Doc(("_id", 9), ("a", 9))], null, ctx, Ct);
+        Assert.Single(await Find(new FindOptions { Filter = Doc(("_id", 9)) }, ctx));
+        Assert.Empty(await Find(new FindOptions { Filter = Doc(("_id", 9)) }));
+        await txn.CommitAsync(Ct);
+        Assert.Single(await Find(new FindOptions { Filter = Doc(("_id", 9)) }));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestEngine.Backends), MemberType = typeof(TestEngine))]
     public async Task Invalid_ids_and_oversized_documents_are_rejected_with_MongoDB_codes(string backend)
     {
         await using var t = await TestEngine.StartAsync(backend);

@@ -62,6 +62,38 @@ public sealed class StorageEngineTests
 
     [Theory]
     [MemberData(nameof(StorageBackend.Names), MemberType = typeof(StorageBackend))]
+    public async Task GetCommitted_reads_the_latest_commit_and_never_pending_writes(string backend)
+    {
+        await using var store = await StorageBackend.CreateAsync(backend);
+        await using var engine = await store.OpenAsync();
+        await PutCommittedAsync(engine, Tree, (S("a"), S("1")), (S("e"), []));
+        Assert.Equal(S("1"), await engine.GetCommittedAsync(Tree, S("a"), Ct));
+        Assert.Equal(Array.Empty<byte>(), await engine.GetCommittedAsync(Tree, S("e"), Ct));
+        Assert.Null(await engine.GetCommittedAsync(Tree, S("zz"), Ct));
+        Assert.Null(await engine.GetCommittedAsync(OtherTree, S("a"), Ct));
+
+        // A pending write is invisible until its commit; then the next read sees it.
+        await using (var tx = await engine.BeginAsync(StorageTransactionMode.ReadWrite, Ct))
+        {
+            await tx.PutAsync(Tree, S("a"), S("2"), Ct);
+            await tx.PutAsync(Tree, S("b"), S("3"), Ct);
+            Assert.Equal(S("1"), await engine.GetCommittedAsync(Tree, S("a"), Ct));
+            Assert.Null(await engine.GetCommittedAsync(Tree, S("b"), Ct));
+            await tx.CommitAsync(Ct);
+        }
+
+        Assert.Equal(S("2"), await engine.GetCommittedAsync(Tree, S("a"), Ct));
+        Assert.Equal(S("3"), await engine.GetCommittedAsync(Tree, S("b"), Ct));
+
+        // A read transaction open meanwhile keeps its snapshot; the committed read does not disturb it.
+        await using var snapshot = await engine.BeginAsync(StorageTransactionMode.ReadOnly, Ct);
+        await PutCommittedAsync(engine, Tree, (S("a"), S("4")));
+        Assert.Equal(S("4"), await engine.GetCommittedAsync(Tree, S("a"), Ct));
+        Assert.Equal(S("2"), await snapshot.GetAsync(Tree, S("a"), Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(StorageBackend.Names), MemberType = typeof(StorageBackend))]
     public async Task Insert_of_an_existing_key_throws_duplicate_and_the_transaction_stays_usable(string backend)
     {
         await using var store = await StorageBackend.CreateAsync(backend);

@@ -33,12 +33,66 @@ public sealed partial class Collection
         }
 
         if (state is null) return Task.FromResult<Cursor>(new QueryCursor(Namespace, Empty()));
+        if (IdLookupValue(state, options) is { } id && !Engine.Profiler.IsActive(Database.Name, Name))
+            return FindByIdAsync(state, id, options, context, cancellationToken);
         var prepared = PrepareFind(state, options, context);
         var stats = new ExecutionStats();
         var results = RunFind(state, options, prepared, stats, context);
         if (Engine.Profiler.IsActive(Database.Name, Name))
             results = Engine.Profiler.ProfileQueryAsync(Engine, this, options, prepared.Plan, stats, context, results);
         return Task.FromResult<Cursor>(new QueryCursor(Namespace, results));
+    }
+
+    /// <summary>
+    /// The _id value when the find is an exact _id point lookup that needs nothing but one document read (MongoDB's
+    /// IDHACK): a filter of exactly <c>{_id: scalar}</c>, no sort, skip, hint, min/max, returnKey or recordId. Strings
+    /// qualify only without a collation (a collation may make other strings equal). Null otherwise.
+    /// </summary>
+    private static BsonValue? IdLookupValue(CollectionState state, FindOptions options)
+    {
+        if (options.Filter.ElementCount != 1 || options.Sort is { ElementCount: > 0 } || options.Skip != 0 || options.Hint is not null
+            || options.Min is not null || options.Max is not null || options.ReturnKey || options.ShowRecordId || options.AttachMeta) return null;
+        var element = options.Filter.GetElement(0);
+        if (element.Name != "_id") return null;
+        return element.Value switch
+        {
+            BsonObjectId or BsonInt32 or BsonInt64 or BsonDouble or BsonDecimal128 or BsonDateTime or BsonBoolean or BsonTimestamp or BsonBinary => element.Value,
+            BsonString when options.Collation is null && state.Options.Collation is null => element.Value,
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// The IDHACK path: one point read of the collection tree (the _id index) instead of planning, a range scan and the
+    /// streaming cursor machinery. Equal values have equal encoded keys (1, 1.0 and NumberLong(1) alike), so the key read
+    /// is exactly the filter's equality. Reads in the session's transaction when there is one.
+    /// </summary>
+    private async Task<Cursor> FindByIdAsync(CollectionState state, BsonValue id, FindOptions options, OperationContext context, CancellationToken cancellationToken)
+    {
+        var projector = options.Projection is { ElementCount: > 0 } projection ? ProjectionPlan.Compile(projection, QueryContextFor(options.Collation, options.Let)) : null;
+        context.ThrowIfExpired();
+        byte[]? bytes = null;
+        if (state.Tree != 0 && context.Transaction is null)
+        {
+            bytes = await Engine.Storage.GetCommittedAsync(state.Tree, Engine.Writer.EncodeId(id), cancellationToken).ConfigureAwait(false);
+        }
+        else if (state.Tree != 0)
+        {
+            var source = ReadSource.For(Engine, context);
+            var tx = await source.AcquireAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                bytes = await tx.GetAsync(state.Tree, Engine.Writer.EncodeId(id), cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await source.ReleaseAsync(tx).ConfigureAwait(false);
+            }
+        }
+
+        if (bytes is null) return new SingleResultCursor(Namespace, null);
+        var document = BsonSerializer.Deserialize(bytes);
+        return new SingleResultCursor(Namespace, projector is null ? document : projector.Apply(document));
     }
 
     /// <summary>A find on a view as the pipeline appended to the view's own.</summary>
@@ -65,7 +119,7 @@ public sealed partial class Collection
         _ = context;
         if (options.Skip < 0) throw new MongoException(51024, "Location51024", "BSON field 'skip' value must be >= 0, actual value '" + options.Skip + "'");
         var matcher = DocumentMatcher.Create(options.Filter, QueryContextFor(options.Collation, options.Let));
-        var plan = Engine.Planner.Plan(state, options.Filter, options.Sort, options.Hint);
+        var plan = Engine.Planner.Plan(state, options.Filter, options.Sort, options.Hint, IsCollated(options.Collation));
         plan = Indexes.SpecialAccess.Adjust(state, matcher, plan, Engine.Planner, options.Hint is not null);
         return (plan, matcher);
     }

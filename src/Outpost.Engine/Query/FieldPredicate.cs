@@ -32,6 +32,24 @@ internal sealed class FieldPredicate
         return result;
     }
 
+    /// <summary>Drops the predicates whose bounds involve strings (directly or inside documents), which a collation compares differently.</summary>
+    public static void RemoveCollationSensitive(Dictionary<string, FieldPredicate> predicates)
+    {
+        List<string>? doomed = null;
+        foreach (var (path, p) in predicates)
+        {
+            var sensitive = IsCollationSensitive(p.Lower) || IsCollationSensitive(p.Upper);
+            if (p.Points is { } points)
+                foreach (var point in points) sensitive |= IsCollationSensitive(point);
+            if (sensitive) (doomed ??= []).Add(path);
+        }
+
+        if (doomed is null) return;
+        foreach (var path in doomed) predicates.Remove(path);
+    }
+
+    private static bool IsCollationSensitive(BsonValue? value) => value is BsonString or BsonSymbol or BsonDocument or BsonArray;
+
     private static void AnalyzeInto(BsonDocument filter, Dictionary<string, FieldPredicate> result)
     {
         foreach (var e in filter)

@@ -20,9 +20,18 @@ internal sealed class QueryPlanner
 
     public QueryPlanner(IKeyEncoder encoder) => _encoder = encoder;
 
-    public QueryPlan Plan(CollectionState collection, BsonDocument filter, BsonDocument? sort, BsonValue? hint)
+    // collated: the query compares strings by a non-simple collation. Index keys hold binary strings, so string bounds
+    // could miss equal-by-collation values and an index order is not the collation's order: string predicates then get
+    // no index bounds, and no index provides the sort (the blocking sort uses the collation).
+    public QueryPlan Plan(CollectionState collection, BsonDocument filter, BsonDocument? sort, BsonValue? hint, bool collated = false)
     {
         var predicates = FieldPredicate.Analyze(filter);
+        if (collated)
+        {
+            FieldPredicate.RemoveCollationSensitive(predicates);
+            sort = null;
+        }
+
         if (hint is not null && !IsEmptyHint(hint))
         {
             if (hint is BsonDocument h && h.ElementCount == 1 && h.GetElement(0).Name == "$natural")

@@ -82,15 +82,15 @@ internal sealed class DocumentWriter
         return bytes;
     }
 
-    /// <summary>Inserts a document prepared by <see cref="PrepareForInsert"/>. Throws 11000 on a duplicate _id or unique key.</summary>
-    public ValueTask InsertAsync(IStorageTransaction tx, CollectionState collection, BsonDocument document, OperationContext context, CancellationToken cancellationToken) =>
+    /// <summary>Inserts a document prepared by <see cref="PrepareForInsert"/>; returns its serialized size. Throws 11000 on a duplicate _id or unique key.</summary>
+    public ValueTask<int> InsertAsync(IStorageTransaction tx, CollectionState collection, BsonDocument document, OperationContext context, CancellationToken cancellationToken) =>
         InsertAsync(tx, collection, PreparedDocument.FromDocument(document), context, cancellationToken);
 
     /// <summary>
     /// Inserts a prepared document: its bytes are stored as they are, and its DOM is only read when a secondary index
-    /// needs keys. Throws 11000 on a duplicate _id or unique key, 10334 when it is over 16 MiB.
+    /// needs keys. Returns its serialized size. Throws 11000 on a duplicate _id or unique key, 10334 when it is over 16 MiB.
     /// </summary>
-    public async ValueTask InsertAsync(IStorageTransaction tx, CollectionState collection, PreparedDocument prepared, OperationContext context, CancellationToken cancellationToken)
+    public async ValueTask<int> InsertAsync(IStorageTransaction tx, CollectionState collection, PreparedDocument prepared, OperationContext context, CancellationToken cancellationToken)
     {
         var bytes = prepared.Bytes;
         if (bytes.Length > MaxDocumentSize)
@@ -115,6 +115,8 @@ internal sealed class DocumentWriter
             foreach (var (victimKey, victim) in await CappedStore.OverflowAsync(tx, collection, cancellationToken).ConfigureAwait(false))
                 await DeleteAsync(tx, collection, victimKey, victim, context, cancellationToken).ConfigureAwait(false);
         }
+
+        return bytes.Length;
     }
 
     /// <summary>Replaces the stored version of a document (same _id), updating changed index entries.</summary>
@@ -197,7 +199,19 @@ internal sealed class DocumentWriter
             }
             else
             {
-                await tx.PutAsync(index.Tree, EntryKey(index, key, idKey), idKey, cancellationToken).ConfigureAwait(false);
+                // Storage copies what it is given, so the entry key is assembled in a pooled buffer, not a new array.
+                var length = key.Length + idKey.Length;
+                var entry = ArrayPool<byte>.Shared.Rent(length);
+                try
+                {
+                    key.CopyTo(entry, 0);
+                    idKey.CopyTo(entry, key.Length);
+                    await tx.PutAsync(index.Tree, entry.AsMemory(0, length), idKey, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(entry);
+                }
             }
         }
     }

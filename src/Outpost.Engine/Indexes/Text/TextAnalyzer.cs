@@ -45,6 +45,8 @@ internal static class TextAnalyzer
     /// <summary>Folds case and/or diacritics of any text (tokens and phrases).</summary>
     public static string Fold(string text, bool caseSensitive, bool diacriticSensitive)
     {
+        // ASCII has no diacritics and normalizes to itself: skip the two normalizations, which dominated indexing text.
+        if (Ascii.IsValid(text)) return caseSensitive ? text : text.ToLowerInvariant();
         var s = caseSensitive ? text : text.ToLowerInvariant();
         if (diacriticSensitive) return s;
         var decomposed = s.Normalize(NormalizationForm.FormD);
