@@ -35,7 +35,7 @@ public sealed class SessionInterceptor(OutpostEngine engine, SessionTable sessio
         }
         long txnNumber = txnValue.ToInt64();
         bool inTransaction = command.TryGetValue("autocommit", out var ac) && ac.IsBoolean && !ac.AsBoolean;
-        await session.Gate.WaitAsync(context.CancellationToken).ConfigureAwait(false);
+        await EnterSessionAsync(session, inTransaction && !CommandArgs.GetBool(command, "startTransaction") ? txnNumber : -1, context.CancellationToken).ConfigureAwait(false);
         try
         {
             if (txnNumber < session.TxnNumber)
@@ -49,6 +49,29 @@ public sealed class SessionInterceptor(OutpostEngine engine, SessionTable sessio
         finally
         {
             session.Gate.Release();
+        }
+    }
+
+    // How long a command of a transaction that has not started yet waits for its startTransaction command.
+    private static readonly TimeSpan StartGrace = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Takes the session's gate. A command that continues transaction <paramref name="continuesTxn"/> (no
+    /// startTransaction) may overtake the command that starts it: drivers send a transaction's first operations
+    /// concurrently over different pooled connections (Mongoose code does <c>Promise.all</c> of two finds in a new
+    /// transaction), and the server's per-connection readers run in any order. mongod serves each connection on its own
+    /// thread at once, so there the start virtually always wins; here the command waits briefly for the start before it
+    /// is judged, instead of failing with NoSuchTransaction.
+    /// </summary>
+    private static async ValueTask EnterSessionAsync(ServerSession session, long continuesTxn, CancellationToken cancellationToken)
+    {
+        var waitUntil = DateTime.UtcNow + StartGrace;
+        while (true)
+        {
+            await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (continuesTxn <= session.TxnNumber || DateTime.UtcNow >= waitUntil) return;
+            session.Gate.Release();
+            await Task.Delay(2, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -157,6 +157,25 @@ public sealed class EngineCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_transaction_command_that_overtakes_its_startTransaction_waits_for_it()
+    {
+        // Drivers send a new transaction's first operations concurrently over two pooled connections; the one without
+        // startTransaction may reach the server first.
+        await using var a = await _server.ConnectAsync();
+        await using var b = await _server.ConnectAsync();
+        await a.RunOkAsync(new BsonDocument { { "insert", "race" }, { "documents", new BsonArray { new BsonDocument("_id", 1) } } }, "t");
+        var lsid = Lsid();
+        var early = b.RunAsync(new BsonDocument { { "find", "race" }, { "lsid", lsid }, { "txnNumber", 3L }, { "autocommit", false } }, "t");
+        await Task.Delay(100, TestContext.Current.CancellationToken);
+        Assert.False(early.IsCompleted);
+        await a.RunOkAsync(new BsonDocument { { "find", "race" }, { "lsid", lsid }, { "txnNumber", 3L }, { "startTransaction", true }, { "autocommit", false } }, "t");
+        var reply = await early;
+        Assert.Equal(1.0, reply["ok"].ToDouble());
+        Assert.Single(reply["cursor"].AsDocument["firstBatch"].AsArray);
+        await a.RunOkAsync(new BsonDocument { { "commitTransaction", 1 }, { "lsid", lsid }, { "txnNumber", 3L }, { "autocommit", false } });
+    }
+
+    [Fact]
     public async Task KillAllSessions_aborts_open_transactions()
     {
         await using var client = await _server.ConnectAsync();
