@@ -184,7 +184,7 @@ test('change stream: insert, update (updateLookup) and delete reach the handlers
   const stream = new StreamService(User);
   try {
     // The stream is opened lazily by the driver; wait until the server has the cursor before writing.
-    await new Promise((resolve) => { if (stream.changeStream.cursor?.id) resolve(); else stream.changeStream.once('init', resolve); setTimeout(resolve, 2000); });
+    await new Promise((resolve) => { if (stream.changeStream.cursor?.id) resolve(); else stream.changeStream.once('init', resolve); setTimeout(resolve, 30000); });
     const u = await users.create({ email: 'watched@example.com', password: 'pw' });
     await users.update(u._id, { name: 'Watched' });
     await users.delete(u._id);
