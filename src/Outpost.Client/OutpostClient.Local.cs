@@ -238,28 +238,30 @@ public sealed partial class OutpostClient
             existing[record["_id"]] = record;
         // Views that exist are replaced; new ones (every one of an initial sync) go through the bulk insert path, which
         // skips the per-statement filter compile, plan and lookup of an upsert.
-        var views = new Dictionary<string, HashSet<BsonValue>>(StringComparer.Ordinal);
+        var views = new Dictionary<string, Dictionary<BsonValue, BsonDocument>>(StringComparer.Ordinal);
         var viewIds = new Dictionary<string, BsonArray>(StringComparer.Ordinal);
         foreach (var change in changes)
             (viewIds.TryGetValue(change.Collection, out var list) ? list : viewIds[change.Collection] = []).Add(change.Id);
         foreach (var (collection, ids) in viewIds)
         {
-            var present = new HashSet<BsonValue>(BsonComparer.Instance);
-            await using var cursor = await AppDatabase.GetCollection(collection).FindAsync(new FindOptions { Filter = new BsonDocument("_id", new BsonDocument("$in", ids)), Projection = new BsonDocument("_id", 1) }, context, cancellationToken).ConfigureAwait(false);
-            await foreach (var view in cursor.WithCancellation(cancellationToken).ConfigureAwait(false)) present.Add(view["_id"]);
+            // Whole views, not just their ids: a device pulling back its own pushed edits usually holds the merged
+            // result already, and comparing bytes here is far cheaper than rewriting the view.
+            var present = new Dictionary<BsonValue, BsonDocument>(BsonComparer.Instance);
+            await using var cursor = await AppDatabase.GetCollection(collection).FindAsync(new FindOptions { Filter = new BsonDocument("_id", new BsonDocument("$in", ids)) }, context, cancellationToken).ConfigureAwait(false);
+            await foreach (var view in cursor.WithCancellation(cancellationToken).ConfigureAwait(false)) present[view["_id"]] = view;
             views[collection] = present;
         }
         var upserts = new Dictionary<string, List<UpdateStatement>>(StringComparer.Ordinal);
         var inserts = new Dictionary<string, List<BsonDocument>>(StringComparer.Ordinal);
         var deletes = new Dictionary<string, List<DeleteStatement>>(StringComparer.Ordinal);
-        var records = new List<UpdateStatement>();
+        var replacedKeys = new BsonArray();
         var newRecords = new List<BsonDocument>();
         foreach (var change in changes)
         {
             var key = Key(change.Collection, change.Id);
             bool removed = change.Removed || change.Document is null;
             existing.TryGetValue(key, out var record);
-            bool viewExists = views[change.Collection].Contains(change.Id);
+            bool viewExists = views[change.Collection].TryGetValue(change.Id, out var currentView);
             if (removed)
             {
                 if (viewExists) (deletes.TryGetValue(change.Collection, out var list) ? list : deletes[change.Collection] = []).Add(new DeleteStatement { Filter = new BsonDocument("_id", change.Id), Limit = 1 });
@@ -268,7 +270,11 @@ public sealed partial class OutpostClient
             {
                 ObserveStamps(change.Metadata);
                 if (record is not null && viewExists && SameServerCopy(record, change)) continue; // already applied (a replayed batch)
-                if (viewExists)
+                if (viewExists && SameBytes(currentView!, change.Document!))
+                {
+                    // The view is already this version (typically this device's own edit coming back): only the record moves.
+                }
+                else if (viewExists)
                     (upserts.TryGetValue(change.Collection, out var list) ? list : upserts[change.Collection] = []).Add(new UpdateStatement { Filter = new BsonDocument("_id", change.Id), Update = change.Document!, Upsert = true });
                 else
                     (inserts.TryGetValue(change.Collection, out var list) ? list : inserts[change.Collection] = []).Add(change.Document!);
@@ -279,8 +285,8 @@ public sealed partial class OutpostClient
                 { "_id", key }, { "base", removed ? BsonNull.Value : change.Document! }, { "bmeta", removed ? BsonNull.Value : (BsonValue?)change.Metadata ?? BsonNull.Value },
                 { "lmeta", BsonNull.Value }, { "status", status },
             };
-            if (record is null) newRecords.Add(replacement);
-            else records.Add(new UpdateStatement { Filter = new BsonDocument("_id", key), Update = replacement, Upsert = true });
+            if (record is not null) replacedKeys.Add(key);
+            newRecords.Add(replacement);
             if (!touched.TryGetValue(change.Collection, out var ids)) touched[change.Collection] = ids = [];
             ids.Add(change.Id);
         }
@@ -290,8 +296,11 @@ public sealed partial class OutpostClient
             ThrowOnErrors(await AppDatabase.GetCollection(collection).UpdateAsync(list, null, context, cancellationToken).ConfigureAwait(false));
         foreach (var (collection, list) in deletes)
             ThrowOnErrors(await AppDatabase.GetCollection(collection).DeleteAsync(list, null, context, cancellationToken).ConfigureAwait(false));
+        // Records are this device's private bookkeeping (nothing watches them), so replacing many is one multi-delete
+        // plus one bulk insert instead of an upsert statement per record (each compiled, planned and looked up alone).
+        if (replacedKeys.Count > 0)
+            ThrowOnErrors(await docs.DeleteAsync([new DeleteStatement { Filter = new BsonDocument("_id", new BsonDocument("$in", replacedKeys)), Limit = 0 }], null, context, cancellationToken).ConfigureAwait(false));
         if (newRecords.Count > 0) ThrowOnErrors(await docs.InsertAsync(newRecords, null, context, cancellationToken).ConfigureAwait(false));
-        if (records.Count > 0) ThrowOnErrors(await docs.UpdateAsync(records, null, context, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Whether a record already holds exactly this server version (bytes of document and metadata) with nothing local on top.</summary>
@@ -305,6 +314,9 @@ public sealed partial class OutpostClient
         if (m is BsonDocument md && !BsonSerializer.Serialize(md).AsSpan().SequenceEqual(BsonSerializer.Serialize((BsonDocument)incomingMeta))) return false;
         return BsonSerializer.Serialize(stored).AsSpan().SequenceEqual(BsonSerializer.Serialize(change.Document!));
     }
+
+    private static bool SameBytes(BsonDocument a, BsonDocument b) =>
+        BsonSerializer.Serialize(a).AsSpan().SequenceEqual(BsonSerializer.Serialize(b));
 
     private static void ThrowOnErrors(WriteResult result)
     {
@@ -362,8 +374,17 @@ public sealed partial class OutpostClient
         var record = (await FindAsync(SyncDb.GetCollection("docs"), new BsonDocument("_id", Key(collection, id)), null, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
         if (record is null || !record.TryGetValue("status", out var s) || s is not BsonString ss) return SyncStatus.Synced;
         var status = Enum.Parse<SyncStatus>(ss.Value, ignoreCase: true);
-        return status == SyncStatus.Pending && IsInFlight(collection, id) ? SyncStatus.Syncing : status;
+        if (status is not (SyncStatus.Pending or SyncStatus.Syncing)) return status;
+        if (IsInFlight(collection, id)) return SyncStatus.Syncing;
+        // Acknowledgements leave a stored "pending" in place (rewriting every record's status cost a write per pushed
+        // document); the outbox is the truth: once no operation of the document is left, all were accepted.
+        var pending = await PendingKeysAsync(null, [(collection, id)], cancellationToken).ConfigureAwait(false);
+        return pending.Count > 0 ? SyncStatus.Pending : SyncStatus.Synced;
     }
+
+    /// <summary>The status string stored in a sync record, or null.</summary>
+    private static string? StoredStatus(BsonDocument record) =>
+        record.TryGetValue("status", out var s) && s is BsonString ss ? ss.Value : null;
 
     /// <summary>Operations waiting in the outbox.</summary>
     public Task<long> CountPendingAsync(CancellationToken cancellationToken = default) =>

@@ -328,6 +328,8 @@ public sealed partial class OutpostClient
                 {
                     if (record is null)
                         await UpsertRecordAsync(context, record, collection, id, new BsonDocument("status", StatusName(status)), cancellationToken).ConfigureAwait(false);
+                    else if (status == SyncStatus.Synced && StoredStatus(record) is "pending" or "syncing")
+                        continue; // "pending" with an empty outbox reads as Synced (StatusAsync): no write per acknowledged document
                     else
                         (statusUpdates.TryGetValue(status, out var keys) ? keys : statusUpdates[status] = []).Add(Key(collection, id));
                 }
@@ -368,7 +370,7 @@ public sealed partial class OutpostClient
     }
 
     /// <summary>Which of these documents still have operations in the outbox (one query per collection, on the c_i index).</summary>
-    private async Task<HashSet<(string, BsonValue)>> PendingKeysAsync(OperationContext context, IEnumerable<(string, BsonValue)> keys, CancellationToken cancellationToken)
+    private async Task<HashSet<(string, BsonValue)>> PendingKeysAsync(OperationContext? context, IEnumerable<(string, BsonValue)> keys, CancellationToken cancellationToken)
     {
         var byCollection = new Dictionary<string, BsonArray>(StringComparer.Ordinal);
         foreach (var (collection, id) in keys)

@@ -18,10 +18,10 @@ public sealed class OfflineClientTests : IAsyncLifetime
     public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
     private ClientOptions Options(NetworkSimulator network, string name = "dev-1", Func<NetworkCondition>? condition = null, int schema = 1,
-        IReadOnlyDictionary<int, Func<Engine.Database, CancellationToken, Task>>? migrations = null) => new()
+        IReadOnlyDictionary<int, Func<Engine.Database, CancellationToken, Task>>? migrations = null, bool subscribe = true) => new()
     {
         DatabasePath = _server.DevicePath(name), Transport = network, ClientId = name, TokenProvider = _ => ValueTask.FromResult<string?>(_token),
-        Subscriptions = [new SyncSubscription("photos", "photos")], Network = condition ?? (() => NetworkCondition.Unmetered),
+        Subscriptions = subscribe ? [new SyncSubscription("photos", "photos")] : [], Network = condition ?? (() => NetworkCondition.Unmetered),
         SchemaVersion = schema, Migrations = migrations ?? new Dictionary<int, Func<Engine.Database, CancellationToken, Task>>(), PullBatchSize = 2,
     };
 
@@ -78,6 +78,26 @@ public sealed class OfflineClientTests : IAsyncLifetime
         Assert.Equal("x", onServer.Single(d => d["_id"].AsString == "b")["label"].AsString);
         Assert.Equal(SyncStatus.Synced, await photos.GetSyncStatusAsync("a", Ct));
         Assert.True(await device.VerifyAsync(Ct));
+    }
+
+    [Fact]
+    public async Task An_acknowledged_write_reads_as_synced_even_when_no_pull_brings_it_back()
+    {
+        // Acknowledgements no longer rewrite each record's "pending"; with no subscription nothing is pulled back either,
+        // so only the empty outbox can tell that the write was accepted.
+        var network = new NetworkSimulator(_server.Service, 13);
+        await using var device = await OutpostClient.OpenAsync(Options(network, subscribe: false), Ct);
+        var photos = device.Collection("photos");
+        await photos.InsertOneAsync(new BsonDocument { { "_id", "w" }, { "departmentId", "PAINT" } }, Ct);
+        await photos.InsertOneAsync(new BsonDocument { { "_id", "v" }, { "departmentId", "PAINT" } }, Ct);
+        Assert.Equal(SyncStatus.Pending, await photos.GetSyncStatusAsync("w", Ct));
+        await device.SyncNowAsync(Ct);
+        Assert.Equal(0, await device.CountPendingAsync(Ct));
+        Assert.Equal(SyncStatus.Synced, await photos.GetSyncStatusAsync("w", Ct));
+        await photos.UpdateAsync(new BsonDocument("_id", "w"), new BsonDocument("$set", new BsonDocument("n", 1)), cancellationToken: Ct);
+        Assert.Equal(SyncStatus.Pending, await photos.GetSyncStatusAsync("w", Ct));
+        Assert.Equal(SyncStatus.Synced, await photos.GetSyncStatusAsync("v", Ct));
+        Assert.Single(await (await _server.Photos.FindAsync(cancellationToken: Ct)).ToListAsync(Ct), d => d["_id"].AsString == "w");
     }
 
     [Fact]
