@@ -17,58 +17,22 @@ public sealed partial class OutpostClient
     /// Runs a local write: <paramref name="body"/> computes (id, before, after) triples inside one local transaction;
     /// each becomes an operation in the outbox and the merged local view, all committed together.
     /// </summary>
-    internal async Task<int> WriteLocalAsync(string collection, Func<OperationContext, Task<List<(BsonValue Id, BsonDocument? Before, BsonDocument? After)>>> body, CancellationToken cancellationToken)
-    {
-        var touched = new List<BsonValue>();
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+    internal Task<int> WriteLocalAsync(string collection, Func<OperationContext, Task<List<(BsonValue Id, BsonDocument? Before, BsonDocument? After)>>> body, CancellationToken cancellationToken) =>
+        LocalTransactionAsync(collection, async (context, record) =>
         {
-            await using var txn = await _engine.StartTransactionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            var context = new OperationContext { Transaction = txn };
-            var writes = await body(context).ConfigureAwait(false);
-            long sequence = _nextSequence;
-            foreach (var (id, before, after) in writes)
-            {
-                if (await RecordLocalWriteAsync(context, collection, id, before, after, sequence, cancellationToken).ConfigureAwait(false))
-                {
-                    sequence++;
-                    touched.Add(id);
-                }
-            }
-            if (sequence != _nextSequence)
-            {
-                await UpdateStateAsync(new BsonDocument("nextSeq", sequence), context, cancellationToken).ConfigureAwait(false);
-                await txn.CommitAsync(cancellationToken).ConfigureAwait(false);
-                _nextSequence = sequence;
-            }
-            else
-            {
-                await txn.AbortAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-        RaiseChanged(collection, touched, remote: false);
-        if (touched.Count > 0) WakeSync();
-        return touched.Count;
-    }
+            foreach (var (id, before, after) in await body(context).ConfigureAwait(false))
+                await record(id, before, after).ConfigureAwait(false);
+        }, cancellationToken);
 
     /// <summary>
     /// Applies many single-document updates in order, in one local transaction with one commit (one flush to disk
     /// instead of one per edit). Each update sees the ones before it; each change becomes its own outbox operation.
     /// </summary>
-    internal async Task<int> UpdateBatchLocalAsync(string collection, IReadOnlyList<(BsonDocument Filter, UpdatePlan Plan)> updates, CancellationToken cancellationToken)
+    internal Task<int> UpdateBatchLocalAsync(string collection, IReadOnlyList<(BsonDocument Filter, UpdatePlan Plan)> updates, CancellationToken cancellationToken)
     {
-        var touched = new List<BsonValue>();
         var view = AppDatabase.GetCollection(collection);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        return LocalTransactionAsync(collection, async (context, record) =>
         {
-            await using var txn = await _engine.StartTransactionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            var context = new OperationContext { Transaction = txn };
-            long sequence = _nextSequence;
             foreach (var (filter, plan) in updates)
             {
                 // Reads inside the transaction see the views this batch already rewrote.
@@ -78,12 +42,32 @@ public sealed partial class OutpostClient
                 var after = ApplyUpdate(plan, before);
                 if (!after.TryGetValue("_id", out var newId) || BsonComparer.Instance.Compare(newId, before["_id"]) != 0)
                     throw new MongoException(ErrorCodes.ImmutableField, "Performing an update on the path '_id' would modify the immutable field '_id'");
-                if (await RecordLocalWriteAsync(context, collection, before["_id"], before, after, sequence, cancellationToken).ConfigureAwait(false))
+                await record(before["_id"], before, after).ConfigureAwait(false);
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// One local write transaction: <paramref name="body"/> records each (id, before, after) change as the next outbox
+    /// operation and its merged view; commits only when some change was recorded, then notifies and wakes sync.
+    /// </summary>
+    private async Task<int> LocalTransactionAsync(string collection, Func<OperationContext, Func<BsonValue, BsonDocument?, BsonDocument?, Task>, Task> body, CancellationToken cancellationToken)
+    {
+        var touched = new List<BsonValue>();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var txn = await _engine.StartTransactionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            var context = new OperationContext { Transaction = txn };
+            long sequence = _nextSequence;
+            await body(context, async (id, before, after) =>
+            {
+                if (await RecordLocalWriteAsync(context, collection, id, before, after, sequence, cancellationToken).ConfigureAwait(false))
                 {
                     sequence++;
-                    touched.Add(before["_id"]);
+                    touched.Add(id);
                 }
-            }
+            }).ConfigureAwait(false);
             if (sequence != _nextSequence)
             {
                 await UpdateStateAsync(new BsonDocument("nextSeq", sequence), context, cancellationToken).ConfigureAwait(false);
