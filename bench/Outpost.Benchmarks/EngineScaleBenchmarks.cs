@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Outpost.Bson;
 using Outpost.Bson.Serialization;
 using Outpost.Engine;
+using Outpost.Fixtures;
 
 namespace Outpost.Benchmarks;
 
@@ -150,7 +151,7 @@ public static class EngineScaleBenchmarks
             ("dashboard $facet, all documents", "{}"),
         })
         {
-            var pipeline = BsonArray(DashboardPipeline.Replace("MATCH", match, StringComparison.Ordinal));
+            var pipeline = BsonArray(SeedDashboardPipeline.WithMatch(match));
             BsonDocument? facet = null;
             var engineFacet = await MedianAsync(3, () => TimeAsync(async () =>
             {
@@ -249,39 +250,6 @@ public static class EngineScaleBenchmarks
         new() { Keys = BsonDocument.Parse("{ 'metadata.location': '2dsphere' }") },
         new() { Keys = BsonDocument.Parse("{ 'metadata.inspectorNotes': 'text', 'metadata.defectsFound': 'text', fileName: 'text' }") },
     ];
-
-    private const string DashboardPipeline = """
-        [
-          { $match: MATCH },
-          { $addFields: {
-              capturedDate: { $dateToString: { format: '%Y-%m-%d', date: '$capturedAt' } },
-              fileSizeMB: { $divide: ['$fileSize', 1048576] } } },
-          { $facet: {
-              dailyStats: [
-                { $group: { _id: '$capturedDate', photoCount: { $sum: 1 }, totalSizeMB: { $sum: '$fileSizeMB' }, avgQuality: { $avg: '$metadata.qualityRating' } } },
-                { $sort: { _id: -1 } },
-                { $limit: 30 } ],
-              departmentStats: [
-                { $group: { _id: '$departmentId', photoCount: { $sum: 1 }, avgFileSize: { $avg: '$fileSize' },
-                            syncSuccessRate: { $avg: { $cond: [{ $eq: ['$syncStatus', 'synced'] }, 1, 0] } } } } ],
-              projectStats: [
-                { $group: { _id: '$projectId', photoCount: { $sum: 1 }, latestPhoto: { $max: '$capturedAt' },
-                            defectCount: { $sum: { $size: '$metadata.defectsFound' } } } },
-                { $sort: { photoCount: -1 } },
-                { $limit: 10 } ],
-              qualityStats: [
-                { $group: { _id: '$metadata.qualityRating', count: { $sum: 1 }, avgDefects: { $avg: { $size: '$metadata.defectsFound' } } } },
-                { $sort: { _id: 1 } } ],
-              syncStats: [
-                { $group: { _id: '$syncStatus', count: { $sum: 1 }, avgAttempts: { $avg: '$syncAttempts' } } } ],
-              summary: [
-                { $group: { _id: null, totalPhotos: { $sum: 1 }, totalSizeMB: { $sum: '$fileSizeMB' }, avgQuality: { $avg: '$metadata.qualityRating' },
-                            uniqueProjects: { $addToSet: '$projectId' },
-                            dateRange: { $push: { min: { $min: '$capturedAt' }, max: { $max: '$capturedAt' } } } } },
-                { $addFields: { uniqueProjectCount: { $size: '$uniqueProjects' } } } ]
-          } }
-        ]
-        """;
 
     private static BsonArray BsonArray(string json) => BsonDocument.Parse("{ p: " + json + " }")["p"].AsArray;
 

@@ -1,4 +1,5 @@
 using Outpost.Bson;
+using Outpost.Fixtures;
 
 namespace Outpost.Query.Tests.Pipeline;
 
@@ -27,38 +28,8 @@ public class SeedPipelineTests : PipelineTestBase
         ]
         """;
 
-    private const string DashboardPipeline = """
-        [
-          { $match: { departmentId: 'D1', capturedAt: { $gte: ISODate('2024-03-01T00:00:00Z'), $lte: ISODate('2024-03-31T23:59:59Z') } } },
-          { $addFields: {
-              capturedDate: { $dateToString: { format: '%Y-%m-%d', date: '$capturedAt' } },
-              fileSizeMB: { $divide: ['$fileSize', 1048576] } } },
-          { $facet: {
-              dailyStats: [
-                { $group: { _id: '$capturedDate', photoCount: { $sum: 1 }, totalSizeMB: { $sum: '$fileSizeMB' }, avgQuality: { $avg: '$metadata.qualityRating' } } },
-                { $sort: { _id: -1 } },
-                { $limit: 30 } ],
-              departmentStats: [
-                { $group: { _id: '$departmentId', photoCount: { $sum: 1 }, avgFileSize: { $avg: '$fileSize' },
-                            syncSuccessRate: { $avg: { $cond: [{ $eq: ['$syncStatus', 'synced'] }, 1, 0] } } } } ],
-              projectStats: [
-                { $group: { _id: '$projectId', photoCount: { $sum: 1 }, latestPhoto: { $max: '$capturedAt' },
-                            defectCount: { $sum: { $size: '$metadata.defectsFound' } } } },
-                { $sort: { photoCount: -1 } },
-                { $limit: 10 } ],
-              qualityStats: [
-                { $group: { _id: '$metadata.qualityRating', count: { $sum: 1 }, avgDefects: { $avg: { $size: '$metadata.defectsFound' } } } },
-                { $sort: { _id: 1 } } ],
-              syncStats: [
-                { $group: { _id: '$syncStatus', count: { $sum: 1 }, avgAttempts: { $avg: '$syncAttempts' } } } ],
-              summary: [
-                { $group: { _id: null, totalPhotos: { $sum: 1 }, totalSizeMB: { $sum: '$fileSizeMB' }, avgQuality: { $avg: '$metadata.qualityRating' },
-                            uniqueProjects: { $addToSet: '$projectId' },
-                            dateRange: { $push: { min: { $min: '$capturedAt' }, max: { $max: '$capturedAt' } } } } },
-                { $addFields: { uniqueProjectCount: { $size: '$uniqueProjects' } } } ]
-          } }
-        ]
-        """;
+    private static readonly string DashboardPipeline = SeedDashboardPipeline.WithMatch(
+        "{ departmentId: 'D1', capturedAt: { $gte: ISODate('2024-03-01T00:00:00Z'), $lte: ISODate('2024-03-31T23:59:59Z') } }");
 
     private static async Task<BsonDocument> DashboardAsync()
     {
