@@ -26,6 +26,9 @@ public sealed partial class OutpostEngine : IAsyncDisposable
         _ownsStorage = ownsStorage;
         Encoder = BsonKeyEncoderAdapter.Instance;
         Catalog = new CatalogManager(storage, Encoder);
+
+        // Every transaction that checks the catalog reads its version; on PostgreSQL that read rides with BEGIN.
+        storage.PrefetchInSnapshots(StorageLayout.MetaTree, StorageLayout.CatalogVersionKey);
         Writer = new DocumentWriter(Encoder, options.LogDocumentChanges);
         Planner = new QueryPlanner(Encoder);
         Profiler = new Profiling.Profiler();

@@ -28,6 +28,7 @@ public static class ErrorCodes
     public const int LockTimeout = 24;
     public const int NamespaceNotFound = 26;
     public const int IndexNotFound = 27;
+    public const int QueryPlanKilled = 175;
     public const int PathNotViable = 28;
     public const int NonExistentPath = 29;
     public const int InvalidPath = 30;
@@ -124,7 +125,7 @@ public static class ErrorCodes
         [TypeMismatch] = "TypeMismatch", [Overflow] = "Overflow", [InvalidLength] = "InvalidLength",
         [ProtocolError] = "ProtocolError", [AuthenticationFailed] = "AuthenticationFailed",
         [IllegalOperation] = "IllegalOperation", [EmptyArrayOperation] = "EmptyArrayOperation", [InvalidBSON] = "InvalidBSON",
-        [LockTimeout] = "LockTimeout", [NamespaceNotFound] = "NamespaceNotFound", [IndexNotFound] = "IndexNotFound",
+        [LockTimeout] = "LockTimeout", [NamespaceNotFound] = "NamespaceNotFound", [IndexNotFound] = "IndexNotFound", [QueryPlanKilled] = "QueryPlanKilled",
         [PathNotViable] = "PathNotViable", [NonExistentPath] = "NonExistentPath", [InvalidPath] = "InvalidPath",
         [RoleNotFound] = "RoleNotFound", [CursorNotFound] = "CursorNotFound", [NamespaceExists] = "NamespaceExists",
         [MaxTimeMSExpired] = "MaxTimeMSExpired", [DollarPrefixedFieldName] = "DollarPrefixedFieldName",

@@ -29,6 +29,15 @@ public sealed class PostgresStorageEngine : IStorageEngine
     /// <inheritdoc/>
     public int SchemaVersion { get; }
 
+    /// <inheritdoc/>
+    public bool IsShared => true;
+
+    /// <summary>The key every transaction reads with its snapshot statement (see <see cref="PrefetchInSnapshots"/>).</summary>
+    internal (long Tree, byte[] Key)? Prefetch { get; private set; }
+
+    /// <inheritdoc/>
+    public void PrefetchInSnapshots(long tree, ReadOnlyMemory<byte> key) => Prefetch = (tree, key.ToArray());
+
     /// <summary>Connects, creating or upgrading the schema (safe when several processes start at once).</summary>
     public static async Task<PostgresStorageEngine> OpenAsync(string connectionString, PostgresStorageOptions? options = null, CancellationToken cancellationToken = default)
     {

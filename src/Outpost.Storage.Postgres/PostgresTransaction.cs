@@ -23,6 +23,10 @@ internal sealed class PostgresTransaction : IStorageTransaction
     private readonly NpgsqlBatch _pending;
     private List<byte[]>? _log;
     private long _epoch;
+
+    // The prefetched key's value in this snapshot, valid until this transaction writes that key.
+    private (long Tree, byte[] Key)? _prefetch;
+    private byte[]? _prefetched;
     private bool _holdsExclusiveLock;
     private bool _failed;
     private bool _finished;
@@ -34,60 +38,76 @@ internal sealed class PostgresTransaction : IStorageTransaction
         _options = options;
         Mode = mode;
         _pending = new NpgsqlBatch(connection);
+        _prefetch = engine.Prefetch;
     }
 
     public StorageTransactionMode Mode { get; }
 
     internal async Task BeginAsync(CancellationToken cancellationToken)
     {
-        // The first statement after BEGIN takes the snapshot; take it now so the snapshot is as of BeginAsync.
-        // Every variant is one round trip.
+        // The first statement after BEGIN takes the snapshot; take it now so the snapshot is as of BeginAsync. That
+        // statement reads the prefetched key (or just SELECT 1). Every variant is one round trip.
+        await using var batch = new NpgsqlBatch(_connection);
         switch (Mode)
         {
             case StorageTransactionMode.ReadOnly:
-            {
-                await using var command = new NpgsqlCommand("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1", _connection);
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
                 break;
-            }
 
             case StorageTransactionMode.ReadWrite:
-            {
                 // The catalog epoch is read BEFORE the snapshot: an exclusive transaction advances it only after it
                 // committed, so a snapshot that misses that commit always goes with an older epoch (see CommitAsync).
-                _epoch = (long)(await ExecuteBeforeBeginAsync(PostgresSchema.EpochSql, cancellationToken).ConfigureAwait(false))!;
+                // The error barrier ends the implicit transaction PostgreSQL wraps pipelined statements in, so BEGIN
+                // can still set the isolation level.
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT (" + PostgresSchema.EpochSql + ") AS epoch") { AppendErrorBarrier = true });
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL REPEATABLE READ"));
                 break;
-            }
 
             default:
-            {
-                // The exclusive lock is taken outside the transaction so the snapshot (taken by the SELECT after BEGIN)
-                // is taken after every writer holding the shared side has committed. Assume it is held from here on:
-                // a cancelled or failed wait still releases it in FinishAsync.
+                // The exclusive lock is taken outside the transaction so the snapshot is taken after every writer
+                // holding the shared side has committed. Assume it is held from here on: a cancelled or failed wait
+                // still releases it in FinishAsync.
                 _holdsExclusiveLock = true;
-                await ExecuteBeforeBeginAsync($"SELECT pg_advisory_lock({PostgresSchema.ExclusiveLockKey})", cancellationToken).ConfigureAwait(false);
+                batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_lock({PostgresSchema.ExclusiveLockKey})") { AppendErrorBarrier = true });
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL REPEATABLE READ"));
                 break;
+        }
+
+        if (_prefetch is { } prefetch)
+        {
+            var snapshot = new NpgsqlBatchCommand(GetSql);
+            snapshot.Parameters.Add(new NpgsqlParameter<long> { TypedValue = prefetch.Tree });
+            snapshot.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = prefetch.Key, NpgsqlDbType = NpgsqlDbType.Bytea });
+            batch.BatchCommands.Add(snapshot);
+        }
+        else
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT 1"));
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        do
+        {
+            if (reader.FieldCount == 0 || !await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) continue;
+            switch (reader.GetName(0))
+            {
+                case "epoch": _epoch = reader.GetInt64(0); break;
+                case "value": _prefetched = reader.GetFieldValue<byte[]>(0); break;
             }
         }
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
     }
 
-    /// <summary>
-    /// Runs <paramref name="sql"/>, then begins the transaction and takes its snapshot, in one round trip; returns the
-    /// first column of <paramref name="sql"/>'s first row. The error barrier ends the implicit transaction PostgreSQL
-    /// wraps pipelined statements in, so BEGIN can still set the isolation level.
-    /// </summary>
-    private async Task<object?> ExecuteBeforeBeginAsync(string sql, CancellationToken cancellationToken)
+    /// <summary>Forgets the prefetched value once this transaction may have changed it.</summary>
+    private void Wrote(long tree, ReadOnlySpan<byte> key)
     {
-        await using var batch = new NpgsqlBatch(_connection);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(sql) { AppendErrorBarrier = true });
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL REPEATABLE READ"));
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT 1"));
-        return await batch.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        if (_prefetch is { } prefetch && prefetch.Tree == tree && (key.IsEmpty || key.SequenceEqual(prefetch.Key))) _prefetch = null;
     }
 
     public async ValueTask<byte[]?> GetAsync(long tree, ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default)
     {
         Active();
+        if (_prefetch is { } prefetch && prefetch.Tree == tree && key.Span.SequenceEqual(prefetch.Key)) return _prefetched;
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(GetSql, _connection);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = tree });
@@ -166,6 +186,7 @@ internal sealed class PostgresTransaction : IStorageTransaction
     public ValueTask PutAsync(long tree, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
     {
         Writable();
+        Wrote(tree, key.Span);
         _pending.BatchCommands.Add(KeyValueCommand(UpsertSql, tree, key.ToArray(), value.ToArray()));
         return _pending.BatchCommands.Count >= _options.WriteBatchSize ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
     }
@@ -173,6 +194,7 @@ internal sealed class PostgresTransaction : IStorageTransaction
     public async ValueTask InsertAsync(long tree, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
     {
         Writable();
+        Wrote(tree, key.Span);
         var keyArray = key.ToArray();
         var insert = KeyValueCommand(InsertSql, tree, keyArray, value.ToArray());
 
@@ -187,6 +209,7 @@ internal sealed class PostgresTransaction : IStorageTransaction
     public ValueTask DeleteAsync(long tree, ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default)
     {
         Writable();
+        Wrote(tree, key.Span);
         var command = new NpgsqlBatchCommand(DeleteSql);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = tree });
         command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = key.ToArray(), NpgsqlDbType = NpgsqlDbType.Bytea });
@@ -198,6 +221,7 @@ internal sealed class PostgresTransaction : IStorageTransaction
     {
         Writable();
         if (range.IsEmpty) return ValueTask.CompletedTask;
+        Wrote(tree, default);
         var owned = new KeyRange((byte[]?)range.Lower?.Clone(), range.LowerInclusive, (byte[]?)range.Upper?.Clone(), range.UpperInclusive);
         var command = new NpgsqlBatchCommand("DELETE FROM outpost_kv WHERE " + PostgresRangeSql.Where(owned));
         PostgresRangeSql.AddParameters(command.Parameters, tree, owned);

@@ -9,6 +9,21 @@ public interface IStorageEngine : IAsyncDisposable
     /// <summary>The schema version the store was opened with (recorded in its meta table).</summary>
     int SchemaVersion { get; }
 
+    /// <summary>
+    /// True when other processes may change this store while it is open (several server nodes on one PostgreSQL).
+    /// The engine then checks its cached catalog against each read snapshot instead of trusting that only it changes it.
+    /// </summary>
+    bool IsShared => false;
+
+    /// <summary>
+    /// Hint: nearly every transaction reads this key (the engine's catalog version). A backend that pays a round trip
+    /// per statement reads it together with the statement that takes the snapshot and answers
+    /// <see cref="IStorageTransaction.GetAsync"/> of that key from it. Call once, before the first transaction.
+    /// </summary>
+    void PrefetchInSnapshots(long tree, ReadOnlyMemory<byte> key)
+    {
+    }
+
     /// <summary>Begins a transaction whose snapshot is taken before this returns.</summary>
     ValueTask<IStorageTransaction> BeginAsync(StorageTransactionMode mode, CancellationToken cancellationToken = default);
 

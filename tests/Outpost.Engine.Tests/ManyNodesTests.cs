@@ -103,4 +103,42 @@ public sealed class ManyNodesTests
         var report = await onB.ValidateAsync(Ct);
         Assert.True(report["valid"].AsBoolean, report.ToString());
     }
+
+    [Theory]
+    [MemberData(nameof(TestEngine.Backends), MemberType = typeof(TestEngine))]
+    public async Task Reads_on_one_node_plan_on_the_catalog_another_node_changed(string backend)
+    {
+        await using var t = await TestEngine.StartAsync(backend);
+        await using var peer = await t.OpenPeerAsync();
+        var onA = t.Db.GetCollection("r");
+        var onB = peer.GetDatabase("test").GetCollection("r");
+        await onA.CreateIndexesAsync([new IndexModel { Keys = Doc(("a", 1)) }], cancellationToken: Ct);
+        await onA.InsertAsync(Enumerable.Range(0, 50).Select(i => Doc(("_id", i), ("a", i % 5))).ToList(), cancellationToken: Ct);
+
+        // B plans with a_1 once, so its cached catalog holds the index.
+        Assert.Equal(10, (await onB.FindAllAsync(Doc(("a", 3)))).Count);
+
+        // A drops the index (its tree is deleted): B must not read the empty tree of an index that no longer exists.
+        await onA.DropIndexesAsync("a_1", cancellationToken: Ct);
+        Assert.Equal(10, (await onB.FindAllAsync(Doc(("a", 3)))).Count);
+        Assert.Equal(10, await onB.CountAsync(new CountOptions { Filter = Doc(("a", 3)) }, cancellationToken: Ct));
+        var grouped = await (await onB.AggregateAsync(Arr(Doc(("$match", Doc(("a", Doc(("$gte", 3)))))), Doc(("$count", "n"))), cancellationToken: Ct)).ToListAsync(Ct);
+        Assert.Equal(20, grouped[0]["n"].ToInt64());
+        Assert.Equal(2, (await onB.DistinctAsync("a", Doc(("a", Doc(("$gte", 3)))), cancellationToken: Ct)).Count);
+
+        // A makes the index multikey: B's plan must not intersect bounds of a field that now holds arrays.
+        await onA.CreateIndexesAsync([new IndexModel { Keys = Doc(("m", 1)) }], cancellationToken: Ct);
+        await onA.InsertAsync([Doc(("_id", 100), ("m", 1))], cancellationToken: Ct);
+        Assert.Empty(await onB.FindAllAsync(Doc(("m", Doc(("$gt", 2), ("$lt", 4))))));
+        await onA.InsertAsync([Doc(("_id", 101), ("m", Arr(1, 5)))], cancellationToken: Ct);
+        Assert.Single(await onB.FindAllAsync(Doc(("m", Doc(("$gt", 2), ("$lt", 4))))));
+
+        // A drops and recreates the collection: B's _id lookups and counts read the new one.
+        Assert.Single(await onB.FindAllAsync(Doc(("_id", 7))));
+        await t.Db.DropCollectionAsync("r", cancellationToken: Ct);
+        await onA.InsertAsync([Doc(("_id", 7), ("fresh", true)), Doc(("_id", 8), ("fresh", true))], cancellationToken: Ct);
+        var found = await onB.FindAllAsync(Doc(("_id", 7)));
+        Assert.True(Assert.Single(found)["fresh"].AsBoolean);
+        Assert.Equal(2, await onB.CountAsync(cancellationToken: Ct));
+    }
 }

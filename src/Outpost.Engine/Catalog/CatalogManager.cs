@@ -80,6 +80,27 @@ internal sealed class CatalogManager
         return false;
     }
 
+    /// <summary>True when other processes change this store's catalog too (see <see cref="IStorageEngine.IsShared"/>).</summary>
+    public bool IsShared => _storage.IsShared;
+
+    /// <summary>
+    /// Whether the read plan made on <paramref name="planned"/> (reading <paramref name="index"/>, or the collection
+    /// tree alone when null) can still run on <paramref name="tx"/>'s snapshot: the collection is the same (not dropped,
+    /// renamed away or recreated) and the index was not dropped nor became multikey since. On a shared store the
+    /// snapshot's catalog version is checked first (no round trip on PostgreSQL: it is prefetched with BEGIN) and the
+    /// cache reloaded when it moved; tree numbers are never reused, so an index present in the plan and in the newer
+    /// catalog was present all along.
+    /// </summary>
+    public async ValueTask<bool> StillValidAsync(IStorageTransaction tx, CollectionState planned, IndexState? index, bool plannedMultikey, CancellationToken cancellationToken)
+    {
+        if (IsShared) await EnsureCurrentAsync(tx, cancellationToken).ConfigureAwait(false);
+        if (!Collections.TryGetValue(planned.Namespace, out var current) || current.Uuid != planned.Uuid || current.Tree != planned.Tree) return false;
+        if (index is null) return true;
+        foreach (var candidate in current.Indexes)
+            if (candidate.Tree == index.Tree) return !candidate.Multikey || plannedMultikey;
+        return false;
+    }
+
     /// <summary>
     /// Reloads the cached catalog if another process changed it. Reads call this only when they miss a collection
     /// (one storage round trip), so a node serves collections another node created after it loaded its catalog.

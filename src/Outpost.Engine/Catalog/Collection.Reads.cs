@@ -72,7 +72,23 @@ public sealed partial class Collection
         var projector = options.Projection is { ElementCount: > 0 } projection ? ProjectionPlan.Compile(projection, QueryContextFor(options.Collation, options.Let)) : null;
         context.ThrowIfExpired();
         byte[]? bytes = null;
-        if (state.Tree != 0 && context.Transaction is null)
+        if (state.Tree != 0 && context.Transaction is null && Engine.Catalog.IsShared)
+        {
+            // Another node may have dropped or recreated the collection: read in a snapshot whose catalog version is
+            // checked (prefetched with BEGIN, so this costs what GetCommittedAsync's default does).
+            var tx = await Engine.Storage.BeginAsync(Outpost.Storage.StorageTransactionMode.ReadOnly, cancellationToken).ConfigureAwait(false);
+            await using (tx.ConfigureAwait(false))
+            {
+                if (!await Engine.Catalog.StillValidAsync(tx, state, null, false, cancellationToken).ConfigureAwait(false))
+                {
+                    if (State is null) return new SingleResultCursor(Namespace, null);
+                    return await FindCoreAsync(options, context, cancellationToken).ConfigureAwait(false);
+                }
+
+                bytes = await tx.GetAsync(state.Tree, Engine.Writer.EncodeId(id), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else if (state.Tree != 0 && context.Transaction is null)
         {
             bytes = await Engine.Storage.GetCommittedAsync(state.Tree, Engine.Writer.EncodeId(id), cancellationToken).ConfigureAwait(false);
         }
@@ -124,11 +140,51 @@ public sealed partial class Collection
         return (plan, matcher);
     }
 
+    /// <summary>
+    /// Runs a prepared find; when its first snapshot shows that the plan was made on a stale catalog (another node
+    /// dropped the index it reads), plans again on the reloaded catalog before anything was returned.
+    /// </summary>
     private async IAsyncEnumerable<BsonDocument> RunFind(CollectionState state, FindOptions options, (QueryPlan Plan, DocumentMatcher Matcher) prepared,
         ExecutionStats stats, OperationContext context, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        for (var attempt = 0; ; attempt++)
+        {
+            var results = RunPlan(state, options, prepared, stats, context, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            try
+            {
+                bool more;
+                try
+                {
+                    more = await results.MoveNextAsync().ConfigureAwait(false);
+                }
+                catch (StaleCatalogException) when (attempt < 8)
+                {
+                    if (State is not { IsView: false } current) yield break;
+                    state = current;
+                    prepared = PrepareFind(state, options, context);
+                    continue;
+                }
+
+                while (more)
+                {
+                    yield return results.Current;
+                    more = await results.MoveNextAsync().ConfigureAwait(false);
+                }
+
+                yield break;
+            }
+            finally
+            {
+                await results.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async IAsyncEnumerable<BsonDocument> RunPlan(CollectionState state, FindOptions options, (QueryPlan Plan, DocumentMatcher Matcher) prepared,
+        ExecutionStats stats, OperationContext context, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
         var (plan, matcher) = prepared;
-        var source = ReadSource.For(Engine, context);
+        var source = ReadSource.For(Engine, context).Guard(Engine.Catalog, state, plan.Index);
         var projector = options.Projection is { ElementCount: > 0 } projection ? ProjectionPlan.Compile(projection, QueryContextFor(options.Collation, options.Let)) : null;
         var limit = Math.Abs(options.Limit);
         long skipped = 0, returned = 0;
@@ -268,7 +324,9 @@ public sealed partial class Collection
         if (options.Filter.ElementCount == 0 && context.Transaction is null)
         {
             await using var tx = await Engine.Storage.BeginAsync(Outpost.Storage.StorageTransactionMode.ReadOnly, cancellationToken).ConfigureAwait(false);
-            count = await tx.CountAsync(state.Tree, Outpost.Storage.KeyRange.All, cancellationToken).ConfigureAwait(false);
+            if (!await Engine.Catalog.StillValidAsync(tx, state, null, false, cancellationToken).ConfigureAwait(false))
+                state = State is { IsView: false } current ? current : null;
+            count = state is null ? 0 : await tx.CountAsync(state.Tree, Outpost.Storage.KeyRange.All, cancellationToken).ConfigureAwait(false);
         }
         else
         {
