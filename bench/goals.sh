@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Re-measures every benchmark goal the issues set, one after another on one build, each beside its same-run baseline,
+# and keeps the whole output in one log (the "Goals at a glance" table in docs/performance.md is filled from it).
+# Run it on a machine with nothing else running: the figures are ratios, but 2 shared cores still swing them.
+#   bench/goals.sh [log file]          (about 12 minutes on 2 cores)
+# Needs what the test suites need (`source scripts/test-deps.sh`: PostgreSQL for the nodes and PG rows, the Node.js
+# driver in tests/compat/node_modules). Set SKIP="pg nodes" (names below) to leave steps out.
+set -uo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+log="${1:-$repo/.test-tmp/goals-$(date -u +%Y%m%dT%H%M).log}"
+mkdir -p "$(dirname "$log")"
+bench="$repo/bench/Outpost.Benchmarks/bin/Release/net10.0/Outpost.Benchmarks.dll"
+
+step() {
+  local name="$1"; shift
+  case " ${SKIP:-} " in *" $name "*) echo "== $name: skipped (SKIP)" | tee -a "$log"; return;; esac
+  echo "== $name $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg): $*" | tee -a "$log"
+  "$@" 2>&1 | tee -a "$log"
+}
+
+echo "[goals] $(git -C "$repo" rev-parse --short HEAD) building Release" | tee "$log"
+for project in src/Outpost.Server bench/Outpost.Benchmarks bench/Shopfloor.Bench; do
+  dotnet build "$repo/$project" -c Release -nologo -v q > /dev/null || { echo "[goals] build of $project failed"; exit 1; }
+done
+
+step bson     dotnet "$bench" codec-check                      # issue 2: decode vs JsonDocument.Parse
+step engine   dotnet "$bench" engine 100000 20000               # issue 4: insert / _id lookups / dashboard vs raw SQLite
+step wire     env NO_BUILD=1 "$repo/bench/wire-vs-embedded.sh"  # issue 5: Node driver through the server vs embedded
+step sync     dotnet "$bench" sync 100000 10000 200             # issue 7: initial sync, push, latency vs raw local writes
+step shop     dotnet run -c Release --no-build --project "$repo/bench/Shopfloor.Bench" -- --photos 100000 --runs 3  # issue 8
+if [ -n "${OUTPOST_TEST_POSTGRES:-}" ]; then
+  step nodes  node "$repo/bench/nodes/throughput.mjs" --nodes 1,2,4 --workers 16 --seconds 8   # issue 6
+else
+  echo "== nodes: skipped (OUTPOST_TEST_POSTGRES is not set; source scripts/test-deps.sh)" | tee -a "$log"
+fi
+
+echo "[goals] done $(date -u +%H:%M:%S); log: $log"
