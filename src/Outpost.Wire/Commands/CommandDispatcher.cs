@@ -166,7 +166,7 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
                     forcedLabels = action.ErrorLabels;
                 }
             }
-            operation = _host.Operations.Start(connection.Id, connection.RemoteEndPoint?.ToString(), state.AppName, database, command, cancellationToken);
+            operation = _host.Operations.Start(connection.Id, connection.RemoteAddressText, state.AppName, database, command, cancellationToken);
             var context = new CommandContext
             {
                 Host = _host,

@@ -61,6 +61,11 @@ public sealed partial class WireConnection : IAsyncDisposable
     /// <summary>The client's address.</summary>
     public EndPoint? RemoteEndPoint { get; }
 
+    /// <summary>The client's address as text (currentOp's client), formatted once per connection.</summary>
+    public string? RemoteAddressText => _remoteAddressText ??= RemoteEndPoint?.ToString();
+
+    private string? _remoteAddressText;
+
     /// <summary>The server address the client connected to.</summary>
     public EndPoint? LocalEndPoint { get; }
 
