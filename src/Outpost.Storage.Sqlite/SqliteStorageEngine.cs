@@ -14,7 +14,10 @@ public sealed class SqliteStorageEngine : IStorageEngine
     private readonly SqliteStorageOptions _options;
     private readonly SqliteWriter _writer;
     private readonly SemaphoreSlim _writerLock = new(1, 1);
-    private readonly ConcurrentBag<SqliteReadConnection> _readers = [];
+    // Last in, first out: the reader returned most recently (warmest page cache) serves the next read, whichever thread
+    // asks. A ConcurrentBag keeps one reader per thread instead, so with the wire server's thread per connection every
+    // connection read through its own cold cache.
+    private readonly ConcurrentStack<SqliteReadConnection> _readers = [];
     private readonly ConflictTracker _conflicts = new();
     private readonly LogPositionSignal _logSignal = new();
     private readonly FileStream _ownership;
@@ -251,7 +254,7 @@ public sealed class SqliteStorageEngine : IStorageEngine
 
     private SqliteReadConnection RentReader()
     {
-        if (_readers.TryTake(out var reader))
+        if (_readers.TryPop(out var reader))
         {
             Interlocked.Decrement(ref _pooledReaders);
             return reader;
@@ -264,7 +267,7 @@ public sealed class SqliteStorageEngine : IStorageEngine
     {
         if (!_disposed && Interlocked.Increment(ref _pooledReaders) <= _options.MaxPooledReadConnections)
         {
-            _readers.Add(reader);
+            _readers.Push(reader);
             return;
         }
 
@@ -281,7 +284,7 @@ public sealed class SqliteStorageEngine : IStorageEngine
         await _writerLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            while (_readers.TryTake(out var reader)) reader.Dispose();
+            while (_readers.TryPop(out var reader)) reader.Dispose();
             _writer.Dispose();
             await _ownership.DisposeAsync().ConfigureAwait(false);
         }

@@ -111,6 +111,27 @@ public sealed partial class Collection
         return new SingleResultCursor(Namespace, projector is null ? document : projector.Apply(document));
     }
 
+    /// <summary>
+    /// The stored BSON of an _id point lookup (the IDHACK path of <see cref="FindAsync"/>) without decoding it, for
+    /// callers that pass documents on as bytes: the wire server writes it into its find reply, where a decode here and
+    /// an encode there would be most of the command's CPU. Not eligible (use <see cref="FindAsync"/>) unless the find
+    /// is exactly <c>{_id: scalar}</c> without projection on a collection (not a view, not tailable), outside a
+    /// transaction and with the profiler off — then it returns what <see cref="FindAsync"/> would, as bytes.
+    /// </summary>
+    public async ValueTask<RawLookup> TryFindRawByIdAsync(FindOptions options, OperationContext? context = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (State is null) await Engine.Catalog.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        context ??= OperationContext.None;
+        var state = State;
+        if (state is null || state.IsView || options.Tailable || context.Transaction is not null || options.Projection is { ElementCount: > 0 }) return RawLookup.NotEligible;
+        if (IdLookupValue(state, options) is not { } id || Engine.Profiler.IsActive(Database.Name, Name)) return RawLookup.NotEligible;
+        context.ThrowIfExpired();
+        if (state.Tree == 0) return new RawLookup(true, null);
+        var bytes = await Engine.Storage.GetCommittedAsync(state.Tree, Engine.Writer.EncodeId(id), cancellationToken).ConfigureAwait(false);
+        return new RawLookup(true, bytes);
+    }
+
     /// <summary>A find on a view as the pipeline appended to the view's own.</summary>
     private static BsonArray ViewQuery(BsonDocument filter, BsonDocument? sort, long skip, long limit, BsonDocument? projection, string? countField)
     {

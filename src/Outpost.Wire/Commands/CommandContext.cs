@@ -47,6 +47,12 @@ public sealed class CommandContext
     /// <summary>The logical session of the command (lsid), when it has one.</summary>
     public ServerSession? Session { get; set; }
 
+    /// <summary>
+    /// Set by a handler whose reply is a complete find batch kept as stored BSON; the dispatcher then writes it instead
+    /// of the returned document (which must be empty or just <c>ok</c>).
+    /// </summary>
+    public Queries.RawCursorReply? RawReply { get; set; }
+
     /// <summary>The value of the command's first field (usually the collection name).</summary>
     public BsonValue Argument => Command.GetElement(0).Value;
 

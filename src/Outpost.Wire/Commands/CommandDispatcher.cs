@@ -5,6 +5,7 @@ using Outpost.Bson;
 using Outpost.Bson.Serialization;
 using Outpost.Wire.Auth;
 using Outpost.Wire.Buffers;
+using Outpost.Wire.Commands.Queries;
 using Outpost.Wire.Hosting;
 using Outpost.Wire.Protocol;
 using Outpost.Wire.Sessions;
@@ -45,11 +46,18 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
         var state = connection.HandlerState as ConnectionState ?? new ConnectionState();
         connection.HandlerState = state;
         BsonDocument command = Decode(request, out string database, out var rawDocuments);
-        BsonDocument reply = await ExecuteAsync(connection, request, state, command, rawDocuments, database, cancellationToken).ConfigureAwait(false);
+        var (reply, raw) = await ExecuteAsync(connection, request, state, command, rawDocuments, database, cancellationToken).ConfigureAwait(false);
         if (connection.Aborted.IsCancellationRequested) return;
-        _host.Decorate(reply);
         using var buffer = new PooledBufferWriter(1024);
-        BsonSerializer.Serialize(reply, buffer);
+        if (raw is not null)
+        {
+            raw.Write(buffer, _host.ClusterTime());
+        }
+        else
+        {
+            _host.Decorate(reply);
+            BsonSerializer.Serialize(reply, buffer);
+        }
         await connection.SendAsync(request, buffer.WrittenMemory, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
@@ -104,7 +112,7 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
         return command;
     }
 
-    private async Task<BsonDocument> ExecuteAsync(WireConnection connection, WireRequest request, ConnectionState state,
+    private async Task<(BsonDocument Reply, RawCursorReply? Raw)> ExecuteAsync(WireConnection connection, WireRequest request, ConnectionState state,
         BsonDocument command, IReadOnlyList<ReadOnlyMemory<byte>>? rawDocuments, string database, CancellationToken cancellationToken)
     {
         long started = Stopwatch.GetTimestamp();
@@ -139,7 +147,7 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
                     if (action.CloseConnection)
                     {
                         connection.Abort();
-                        return [];
+                        return ([], null);
                     }
                     if (action.ErrorCode is int code)
                     {
@@ -158,7 +166,7 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
                     forcedLabels = action.ErrorLabels;
                 }
             }
-            operation = _host.Operations.Start(connection.Id, connection.RemoteEndPoint?.ToString(), state.AppName, database, command, cancellationToken);
+            operation = _host.Operations.Start(connection.Id, connection.RemoteAddressText, state.AppName, database, command, cancellationToken);
             var context = new CommandContext
             {
                 Host = _host,
@@ -172,36 +180,42 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
                 CancellationToken = operation.Token,
             };
             BsonDocument reply = await RunWithTimeLimitAsync(spec, context, command, operation.Token).ConfigureAwait(false);
+            var raw = context.RawReply;
             if (!reply.Contains("ok")) reply.Add("ok", 1.0);
             if (writeConcernError is not null)
             {
+                if (raw is not null)
+                {
+                    reply = raw.ToDocument();
+                    raw = null;
+                }
                 reply.Set("writeConcernError", writeConcernError.DeepClone());
                 var labels = forcedLabels ?? LabelsForWriteConcernError(spec, command, writeConcernError);
                 if (labels.Count > 0) reply.Set("errorLabels", new BsonArray(labels.Select(l => (BsonValue)l)));
             }
-            return reply;
+            return (reply, raw);
         }
         catch (MongoException e)
         {
             failed = true;
             var labels = forcedLabels ?? ErrorLabels(e, spec, command);
-            return ErrorReply.From(e, labels);
+            return (ErrorReply.From(e, labels), null);
         }
         catch (OperationCanceledException) when (operation is { Killed: true } && !cancellationToken.IsCancellationRequested)
         {
             failed = true;
-            return ErrorReply.From(new MongoException(ErrorCodes.Interrupted, "operation was interrupted"), []);
+            return (ErrorReply.From(new MongoException(ErrorCodes.Interrupted, "operation was interrupted"), []), null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             failed = true;
-            return ErrorReply.From(new MongoException(ErrorCodes.InterruptedAtShutdown, "interrupted at shutdown"), []);
+            return (ErrorReply.From(new MongoException(ErrorCodes.InterruptedAtShutdown, "interrupted at shutdown"), []), null);
         }
         catch (Exception e) when (e is not (WireProtocolException or IOException))
         {
             failed = true;
             LogCommandFailed(_logger, metricName, e);
-            return ErrorReply.From(new MongoException(ErrorCodes.InternalError, e.Message), []);
+            return (ErrorReply.From(new MongoException(ErrorCodes.InternalError, e.Message), []), null);
         }
         finally
         {
@@ -242,7 +256,9 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
         try
         {
             var task = interceptor is null ? spec.Handler(limited) : interceptor.RunAsync(spec, limited);
-            return await task.AsTask().WaitAsync(limit.Token).ConfigureAwait(false);
+            var reply = await task.AsTask().WaitAsync(limit.Token).ConfigureAwait(false);
+            context.RawReply = limited.RawReply;
+            return reply;
         }
         catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -14,8 +14,21 @@ public static class WireMessageWriter
         ArgumentNullException.ThrowIfNull(output);
         bool checksum = (flags & OpMsgFlags.ChecksumPresent) != 0;
         int length = MessageHeader.Size + 4 + 1 + body.Length + (checksum ? 4 : 0);
+        if (compressor is null)
+        {
+            // Uncompressed (the common case): straight into the output, without a staging copy.
+            Msg(output.GetSpan(length), length, requestId, responseTo, flags, body, checksum);
+            output.Advance(length);
+            return;
+        }
         using var message = new PooledBufferWriter(length);
-        var span = message.GetSpan(length);
+        Msg(message.GetSpan(length), length, requestId, responseTo, flags, body, checksum);
+        message.Advance(length);
+        Emit(output, message.WrittenSpan, compressor);
+    }
+
+    private static void Msg(Span<byte> span, int length, int requestId, int responseTo, OpMsgFlags flags, ReadOnlySpan<byte> body, bool checksum)
+    {
         new MessageHeader(length, requestId, responseTo, OpCode.Msg).Write(span);
         BinaryPrimitives.WriteUInt32LittleEndian(span[MessageHeader.Size..], (uint)flags);
         span[MessageHeader.Size + 4] = 0;
@@ -25,8 +38,6 @@ public static class WireMessageWriter
             int end = length - 4;
             BinaryPrimitives.WriteUInt32LittleEndian(span[end..], Crc32C.Compute(span[..end]));
         }
-        message.Advance(length);
-        Emit(output, message.WrittenSpan, compressor);
     }
 
     /// <summary>Writes an OP_REPLY carrying one document (the legacy handshake reply).</summary>

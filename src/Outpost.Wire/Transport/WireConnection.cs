@@ -2,7 +2,9 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Outpost.Wire.Buffers;
 using Outpost.Wire.Protocol;
 
 namespace Outpost.Wire.Transport;
@@ -11,11 +13,11 @@ namespace Outpost.Wire.Transport;
 /// One client connection: reads frames one at a time, hands each decoded request to the handler and writes its replies.
 /// A malformed or oversized frame closes only this connection.
 /// </summary>
-public sealed class WireConnection : IAsyncDisposable
+public sealed partial class WireConnection : IAsyncDisposable
 {
-    private readonly Stream _stream;
-    private readonly PipeReader _reader;
-    private readonly PipeWriter _writer;
+    private readonly Stream? _stream;
+    private readonly PipeReader? _reader;
+    private readonly PipeWriter? _writer;
     private readonly IWireRequestHandler _handler;
     private readonly ILogger _logger;
     private readonly int _maxMessageSize;
@@ -24,18 +26,31 @@ public sealed class WireConnection : IAsyncDisposable
     private readonly CancellationTokenSource _aborted;
     private int _nextRequestId;
 
-    internal WireConnection(long id, Stream stream, EndPoint? remote, EndPoint? local, IWireRequestHandler handler,
+    /// <summary>
+    /// A connection served by <paramref name="stream"/> through pipes (<see cref="RunAsync"/>), or, when
+    /// <paramref name="socket"/> is given instead, by blocking calls on its own thread (<see cref="RunBlocking"/>).
+    /// </summary>
+    internal WireConnection(long id, Stream? stream, Socket? socket, EndPoint? remote, EndPoint? local, IWireRequestHandler handler,
         ILogger logger, int maxMessageSize, CancellationToken serverStopping, CancellationToken serverAborted)
     {
         Id = id;
         RemoteEndPoint = remote;
         LocalEndPoint = local;
-        _stream = stream;
         _handler = handler;
         _logger = logger;
         _maxMessageSize = maxMessageSize;
-        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4096));
-        _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024));
+        if (socket is not null)
+        {
+            _socket = socket;
+            _sendBuffer = new PooledBufferWriter(SmallBuffer);
+        }
+        else
+        {
+            ArgumentNullException.ThrowIfNull(stream);
+            _stream = stream;
+            _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4096));
+            _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024));
+        }
         _stopping = CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
         _aborted = CancellationTokenSource.CreateLinkedTokenSource(serverAborted);
     }
@@ -45,6 +60,11 @@ public sealed class WireConnection : IAsyncDisposable
 
     /// <summary>The client's address.</summary>
     public EndPoint? RemoteEndPoint { get; }
+
+    /// <summary>The client's address as text (currentOp's client), formatted once per connection.</summary>
+    public string? RemoteAddressText => _remoteAddressText ??= RemoteEndPoint?.ToString();
+
+    private string? _remoteAddressText;
 
     /// <summary>The server address the client connected to.</summary>
     public EndPoint? LocalEndPoint { get; }
@@ -69,19 +89,25 @@ public sealed class WireConnection : IAsyncDisposable
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            IBufferWriter<byte> output = _socket is null ? _writer! : _sendBuffer!;
             int requestId = Interlocked.Increment(ref _nextRequestId);
             if (request.OpCode == OpCode.Query)
             {
-                WireMessageWriter.WriteReply(_writer, requestId, request.Header.RequestId, body.Span, request.Compressor);
+                WireMessageWriter.WriteReply(output, requestId, request.Header.RequestId, body.Span, request.Compressor);
             }
             else
             {
                 var flags = OpMsgFlags.None;
                 if (request.ChecksumPresent) flags |= OpMsgFlags.ChecksumPresent;
                 if (moreToCome) flags |= OpMsgFlags.MoreToCome;
-                WireMessageWriter.WriteMsg(_writer, requestId, request.Header.RequestId, flags, body.Span, request.Compressor);
+                WireMessageWriter.WriteMsg(output, requestId, request.Header.RequestId, flags, body.Span, request.Compressor);
             }
-            var flush = await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (_socket is not null)
+            {
+                SendBuffered();
+                return;
+            }
+            var flush = await _writer!.FlushAsync(cancellationToken).ConfigureAwait(false);
             if (flush.IsCompleted) throw new IOException("connection closed by the client");
         }
         finally
@@ -100,7 +126,8 @@ public sealed class WireConnection : IAsyncDisposable
         catch (ObjectDisposedException)
         {
         }
-        _reader.CancelPendingRead();
+        _reader?.CancelPendingRead();
+        ShutdownSocket(SocketShutdown.Both);
     }
 
     internal async Task RunAsync()
@@ -112,7 +139,7 @@ public sealed class WireConnection : IAsyncDisposable
                 ReadResult result;
                 try
                 {
-                    result = await _reader.ReadAsync(_stopping.Token).ConfigureAwait(false);
+                    result = await _reader!.ReadAsync(_stopping.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -224,17 +251,18 @@ public sealed class WireConnection : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         Abort();
-        await _reader.CompleteAsync().ConfigureAwait(false);
+        if (_reader is not null) await _reader.CompleteAsync().ConfigureAwait(false);
         try
         {
-            await _writer.CompleteAsync().ConfigureAwait(false);
+            if (_writer is not null) await _writer.CompleteAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
             // Completing flushes what is buffered; after Abort() (shutdown, a client that vanished) the stream may be
             // gone already. Nothing can be delivered then, and it must not escape: at shutdown it crashed the process.
         }
-        await _stream.DisposeAsync().ConfigureAwait(false);
+        if (_stream is not null) await _stream.DisposeAsync().ConfigureAwait(false);
+        DisposeSocket();
         _stopping.Dispose();
         _aborted.Dispose();
         _writeLock.Dispose();

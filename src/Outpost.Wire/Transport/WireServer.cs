@@ -74,8 +74,52 @@ public sealed class WireServer : IAsyncDisposable
                 continue;
             }
             Interlocked.Increment(ref _totalAccepted);
-            _ = Task.Run(() => RunConnectionAsync(socket));
+            if (_options.ThreadPerConnection && _options.Certificate is null)
+            {
+                StartConnectionThread(socket);
+            }
+            else
+            {
+                _ = Task.Run(() => RunConnectionAsync(socket));
+            }
         }
+    }
+
+    /// <summary>Runs a plain-TCP connection on a thread of its own (<see cref="WireServerOptions.ThreadPerConnection"/>).</summary>
+    private void StartConnectionThread(Socket socket)
+    {
+        long id = Interlocked.Increment(ref _nextConnectionId);
+        WireConnection connection;
+        try
+        {
+            socket.NoDelay = true;
+            connection = new WireConnection(id, null, socket, socket.RemoteEndPoint, socket.LocalEndPoint, _handler, _logger, _options.MaxMessageSize, _stopping.Token, _aborted.Token);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            socket.Dispose(); // the client left before it was served
+            return;
+        }
+        WireLog.Accepted(_logger, id, connection.RemoteEndPoint);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _connections[id] = (connection, done.Task);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                connection.RunBlocking();
+            }
+            finally
+            {
+                _connections.TryRemove(id, out _);
+                done.TrySetResult();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "outpost wire " + id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        thread.Start();
     }
 
     private async Task RunConnectionAsync(Socket socket)
@@ -107,7 +151,7 @@ public sealed class WireServer : IAsyncDisposable
             }
             stream = ssl;
         }
-        var connection = new WireConnection(id, stream, remote, local, _handler, _logger, _options.MaxMessageSize, _stopping.Token, _aborted.Token);
+        var connection = new WireConnection(id, stream, null, remote, local, _handler, _logger, _options.MaxMessageSize, _stopping.Token, _aborted.Token);
         WireLog.Accepted(_logger, id, remote);
         // Registered before it runs: RunAsync can serve several requests synchronously before its first real await,
         // and serverStatus must already count this connection then.

@@ -21,6 +21,13 @@ public sealed class WireServerOptions
     /// <summary>When set, every connection is TLS with this server certificate (which must hold its private key).</summary>
     public X509Certificate2? Certificate { get; set; }
 
+    /// <summary>
+    /// Serves each plain-TCP connection on its own thread with blocking socket calls (as mongod does) instead of
+    /// pipes on the thread pool: about half the server CPU per small request (docs/decisions/019). TLS connections
+    /// always use pipes. Each open connection then holds a thread, bounded by <see cref="MaxConnections"/>.
+    /// </summary>
+    public bool ThreadPerConnection { get; set; } = true;
+
     /// <summary>How long a graceful stop waits for in-flight requests before closing connections.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -63,6 +63,17 @@ public sealed class QueryCommands(EngineServices services) : ICommandFamily
     {
         var options = ParseFind(context.Command, out int? batchSize, out bool singleBatch);
         var collection = services.Engine.GetDatabase(context.Database).GetCollection(context.CollectionName);
+        if (batchSize != 0 && !options.Tailable)
+        {
+            // find-by-_id (the driver's findOne): at most one document, so the first batch completes the cursor and
+            // nothing is registered; the stored bytes go into the reply as they are.
+            var raw = await collection.TryFindRawByIdAsync(options, context.Operation, context.CancellationToken).ConfigureAwait(false);
+            if (raw.Eligible)
+            {
+                context.RawReply = new RawCursorReply(raw.Document, context.Namespace);
+                return [];
+            }
+        }
         var cursor = await collection.FindAsync(options, context.Operation, context.CancellationToken).ConfigureAwait(false);
         return await CursorReplies.FirstBatchAsync(context, services.Cursors, cursor, context.Namespace, batchSize, singleBatch,
             options.Tailable, options.Tailable && options.AwaitData, CommandArgs.GetBool(context.Command, "noCursorTimeout")).ConfigureAwait(false);

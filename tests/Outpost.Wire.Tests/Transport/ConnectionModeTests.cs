@@ -1,0 +1,85 @@
+using System.Net;
+using Outpost.Bson;
+using Outpost.Bson.Serialization;
+using Outpost.Wire.Tests.Support;
+using Outpost.Wire.Transport;
+
+namespace Outpost.Wire.Tests.Transport;
+
+/// <summary>
+/// Framing in both connection modes (a thread per connection with blocking calls, and pipes on the thread pool): frames
+/// split across reads or packed into one, frames far larger than the starting buffer, and a graceful stop.
+/// </summary>
+public sealed class ConnectionModeTests
+{
+    private static async Task<(WireServer Server, EchoHandler Handler)> StartAsync(bool threadPerConnection)
+    {
+        var handler = new EchoHandler();
+        var server = new WireServer(new WireServerOptions
+        {
+            EndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+            MaxMessageSize = 8 << 20,
+            ThreadPerConnection = threadPerConnection,
+        }, handler);
+        server.Start();
+        await Task.Yield();
+        return (server, handler);
+    }
+
+    private static byte[] Doc(int n, int padding = 0) =>
+        BsonSerializer.Serialize(new BsonDocument { { "n", n }, { "pad", new string('x', padding) } });
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Frames_split_into_single_bytes_or_packed_together_are_answered_in_order(bool threadPerConnection)
+    {
+        var (server, _) = await StartAsync(threadPerConnection);
+        await using var _ = server;
+        await using var client = await RawWireClient.ConnectAsync(server.LocalEndPoint);
+
+        byte[] first = client.BuildMsg(Doc(1));
+        foreach (byte b in first) await client.SendRawAsync([b]);
+        Assert.Equal(Doc(1), (await client.ReceiveAsync()).Body);
+
+        byte[] packed = [.. client.BuildMsg(Doc(2)), .. client.BuildMsg(Doc(3)), .. client.BuildMsg(Doc(4))];
+        await client.SendRawAsync(packed);
+        for (int n = 2; n <= 4; n++) Assert.Equal(Doc(n), (await client.ReceiveAsync()).Body);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_frame_much_larger_than_the_buffer_arrives_whole_and_the_next_small_one_too(bool threadPerConnection)
+    {
+        var (server, _) = await StartAsync(threadPerConnection);
+        await using var _ = server;
+        await using var client = await RawWireClient.ConnectAsync(server.LocalEndPoint);
+
+        byte[] large = Doc(1, 3_000_000);
+        byte[] small = Doc(2);
+        // The small frame starts inside the same write as the end of the large one.
+        await client.SendRawAsync([.. client.BuildMsg(large), .. client.BuildMsg(small)]);
+        Assert.Equal(large, (await client.ReceiveAsync(TimeSpan.FromSeconds(30))).Body);
+        Assert.Equal(small, (await client.ReceiveAsync()).Body);
+        await client.SendRawAsync(client.BuildMsg(Doc(3, 100_000)));
+        Assert.Equal(Doc(3, 100_000), (await client.ReceiveAsync()).Body);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_graceful_stop_closes_idle_connections_and_reports_them_closed(bool threadPerConnection)
+    {
+        var (server, handler) = await StartAsync(threadPerConnection);
+        await using var client = await RawWireClient.ConnectAsync(server.LocalEndPoint);
+        Assert.Equal(Doc(1), await client.SendMsgAsync(Doc(1)));
+
+        var stop = server.StopAsync(TestContext.Current.CancellationToken);
+        Assert.True(await client.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
+        await stop.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        Assert.Equal(1, Volatile.Read(ref handler.Closed));
+        Assert.Equal(0, server.ConnectionCount);
+        await server.DisposeAsync();
+    }
+}
