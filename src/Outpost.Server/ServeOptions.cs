@@ -25,5 +25,8 @@ public sealed class ServeOptions
     /// <summary>Most wire connections open at once.</summary>
     public int MaxConnections { get; set; } = 1000;
 
+    /// <summary>`--transport threads`: one thread per plain-TCP connection (WireServerOptions.ThreadPerConnection).</summary>
+    public bool ThreadPerConnection { get; set; }
+
     public string AdvertisedAddress => Advertise ?? $"{(Bind.Equals(IPAddress.Any) ? "localhost" : Bind.ToString())}:{Port}".ToLowerInvariant();
 }

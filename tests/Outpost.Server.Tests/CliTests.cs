@@ -13,6 +13,7 @@ public class CliTests
         Assert.Equal("sqlite", o.Storage);
         Assert.Equal("127.0.0.1", o.Bind.ToString());
         Assert.Equal("127.0.0.1:27017", o.AdvertisedAddress);
+        Assert.False(o.ThreadPerConnection);
     }
 
     [Fact]
@@ -20,7 +21,7 @@ public class CliTests
     {
         Assert.True(OutpostCli.TryParseServe(
             ["--port", "27018", "--http-port", "8081", "--data", "/tmp/x", "--storage", "postgresql://u@h:5432/db",
-             "--advertise", "Host:1", "--auth", "--enable-test-commands", "--replica-set", "rsX"], out var o, out var error), error);
+             "--advertise", "Host:1", "--auth", "--enable-test-commands", "--replica-set", "rsX", "--transport", "threads"], out var o, out var error), error);
         Assert.Equal(27018, o!.Port);
         Assert.Equal(8081, o.HttpPort);
         Assert.Equal("/tmp/x", o.DataDirectory);
@@ -29,6 +30,7 @@ public class CliTests
         Assert.True(o.Auth);
         Assert.True(o.EnableTestCommands);
         Assert.Equal("rsX", o.ReplicaSetName);
+        Assert.True(o.ThreadPerConnection);
     }
 
     [Theory]
@@ -36,6 +38,7 @@ public class CliTests
     [InlineData("--port", "70000")]
     [InlineData("--storage", "mysql://a")]
     [InlineData("--nope", "1")]
+    [InlineData("--transport", "fibers")]
     public void Serve_rejects_bad_options(string name, string value)
     {
         Assert.False(OutpostCli.TryParseServe([name, value], out _, out var error));

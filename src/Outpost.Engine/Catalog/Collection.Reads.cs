@@ -72,25 +72,10 @@ public sealed partial class Collection
         var projector = options.Projection is { ElementCount: > 0 } projection ? ProjectionPlan.Compile(projection, QueryContextFor(options.Collation, options.Let)) : null;
         context.ThrowIfExpired();
         byte[]? bytes = null;
-        if (state.Tree != 0 && context.Transaction is null && Engine.Catalog.IsShared)
+        if (state.Tree != 0 && context.Transaction is null)
         {
-            // Another node may have dropped or recreated the collection: read in a snapshot whose catalog version is
-            // checked (prefetched with BEGIN, so this costs what GetCommittedAsync's default does).
-            var tx = await Engine.Storage.BeginAsync(Outpost.Storage.StorageTransactionMode.ReadOnly, cancellationToken).ConfigureAwait(false);
-            await using (tx.ConfigureAwait(false))
-            {
-                if (!await Engine.Catalog.StillValidAsync(tx, state, null, false, cancellationToken).ConfigureAwait(false))
-                {
-                    if (State is null) return new SingleResultCursor(Namespace, null);
-                    return await FindCoreAsync(options, context, cancellationToken).ConfigureAwait(false);
-                }
-
-                bytes = await tx.GetAsync(state.Tree, Engine.Writer.EncodeId(id), cancellationToken).ConfigureAwait(false);
-            }
-        }
-        else if (state.Tree != 0 && context.Transaction is null)
-        {
-            bytes = await Engine.Storage.GetCommittedAsync(state.Tree, Engine.Writer.EncodeId(id), cancellationToken).ConfigureAwait(false);
+            (var current, bytes) = await ReadCommittedByIdAsync(state, id, cancellationToken).ConfigureAwait(false);
+            if (!current) return State is null ? new SingleResultCursor(Namespace, null) : await FindCoreAsync(options, context, cancellationToken).ConfigureAwait(false);
         }
         else if (state.Tree != 0)
         {
@@ -128,8 +113,25 @@ public sealed partial class Collection
         if (IdLookupValue(state, options) is not { } id || Engine.Profiler.IsActive(Database.Name, Name)) return RawLookup.NotEligible;
         context.ThrowIfExpired();
         if (state.Tree == 0) return new RawLookup(true, null);
-        var bytes = await Engine.Storage.GetCommittedAsync(state.Tree, Engine.Writer.EncodeId(id), cancellationToken).ConfigureAwait(false);
-        return new RawLookup(true, bytes);
+        var (current, bytes) = await ReadCommittedByIdAsync(state, id, cancellationToken).ConfigureAwait(false);
+        return current ? new RawLookup(true, bytes) : RawLookup.NotEligible;
+    }
+
+    /// <summary>
+    /// The committed document with _id <paramref name="id"/>, outside any transaction: one point read. On a shared store
+    /// (another node may have dropped or recreated the collection) it reads in a snapshot whose catalog version is
+    /// checked — prefetched with BEGIN, so it costs what GetCommittedAsync's default does — and returns Current = false
+    /// when <paramref name="state"/> is no longer the collection's (the catalog is reloaded; the caller plans again).
+    /// </summary>
+    private async ValueTask<(bool Current, byte[]? Bytes)> ReadCommittedByIdAsync(CollectionState state, BsonValue id, CancellationToken cancellationToken)
+    {
+        if (!Engine.Catalog.IsShared) return (true, await Engine.Storage.GetCommittedAsync(state.Tree, Engine.Writer.EncodeId(id), cancellationToken).ConfigureAwait(false));
+        var tx = await Engine.Storage.BeginAsync(Outpost.Storage.StorageTransactionMode.ReadOnly, cancellationToken).ConfigureAwait(false);
+        await using (tx.ConfigureAwait(false))
+        {
+            if (!await Engine.Catalog.StillValidAsync(tx, state, null, false, cancellationToken).ConfigureAwait(false)) return (false, null);
+            return (true, await tx.GetAsync(state.Tree, Engine.Writer.EncodeId(id), cancellationToken).ConfigureAwait(false));
+        }
     }
 
     /// <summary>A find on a view as the pipeline appended to the view's own.</summary>

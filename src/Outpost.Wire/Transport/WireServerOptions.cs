@@ -23,10 +23,11 @@ public sealed class WireServerOptions
 
     /// <summary>
     /// Serves each plain-TCP connection on its own thread with blocking socket calls (as mongod does) instead of
-    /// pipes on the thread pool: about half the server CPU per small request (docs/decisions/019). TLS connections
-    /// always use pipes. Each open connection then holds a thread, bounded by <see cref="MaxConnections"/>.
+    /// pipes on the thread pool: less server CPU per small request (docs/decisions/019). TLS connections always use
+    /// pipes. Each open connection then holds a thread, bounded by <see cref="MaxConnections"/>. Off by default:
+    /// pipes keep thousands of mostly idle driver connections cheap; `outpost serve --transport threads` opts in.
     /// </summary>
-    public bool ThreadPerConnection { get; set; } = true;
+    public bool ThreadPerConnection { get; set; }
 
     /// <summary>How long a graceful stop waits for in-flight requests before closing connections.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
