@@ -6,45 +6,75 @@ namespace Outpost.Bson;
 /// <summary>A mutable BSON array.</summary>
 public sealed class BsonArray : BsonValue, IList<BsonValue>, IReadOnlyList<BsonValue>
 {
-    private readonly List<BsonValue> _values;
+    // One exactly sized array (not a List wrapper): a decoded array is two objects.
+    private BsonValue[] _values;
+    private int _count;
+    // Bumped by every change so an enumerator can refuse to continue over a modified array (as List did).
+    private int _version;
 
     /// <summary>Creates an empty array.</summary>
     public BsonArray() => _values = [];
 
     /// <summary>Creates an empty array with room for <paramref name="capacity"/> values.</summary>
-    public BsonArray(int capacity) => _values = new List<BsonValue>(capacity);
+    public BsonArray(int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        _values = capacity == 0 ? [] : new BsonValue[capacity];
+    }
 
     /// <summary>Creates an array of the values of the given elements in order (the decoder's exact-size path).</summary>
     internal BsonArray(ReadOnlySpan<BsonElement> elements)
     {
-        _values = new List<BsonValue>(elements.Length);
-        foreach (var element in elements)
+        _values = elements.Length == 0 ? [] : new BsonValue[elements.Length];
+        for (int i = 0; i < elements.Length; i++)
         {
-            _values.Add(element.Value);
+            _values[i] = elements[i].Value;
         }
+
+        _count = elements.Length;
     }
 
     /// <summary>Creates an array holding <paramref name="values"/> in order.</summary>
-    public BsonArray(IEnumerable<BsonValue> values) => _values = [.. values];
+    public BsonArray(IEnumerable<BsonValue> values)
+    {
+        _values = [.. values];
+        _count = _values.Length;
+    }
 
     public override BsonType Type => BsonType.Array;
-    public int Count => _values.Count;
+    public int Count => _count;
     bool ICollection<BsonValue>.IsReadOnly => false;
+
+    /// <summary>The values in order, read-only and without copying (valid until the array is next changed).</summary>
+    internal ReadOnlySpan<BsonValue> Items => new(_values, 0, _count);
 
     public BsonValue this[int index]
     {
-        get => _values[index];
+        get
+        {
+            CheckIndex(index);
+            return _values[index];
+        }
+
         set
         {
             ArgumentNullException.ThrowIfNull(value);
+            CheckIndex(index);
             _values[index] = value;
+            _version++;
         }
     }
 
     public void Add(BsonValue item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        _values.Add(item);
+        if (_count == _values.Length)
+        {
+            Grow();
+        }
+
+        _values[_count++] = item;
+        _version++;
     }
 
     public void AddRange(IEnumerable<BsonValue> items)
@@ -58,20 +88,34 @@ public sealed class BsonArray : BsonValue, IList<BsonValue>, IReadOnlyList<BsonV
     public void Insert(int index, BsonValue item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        _values.Insert(index, item);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)index, (uint)_count, nameof(index));
+        if (_count == _values.Length)
+        {
+            Grow();
+        }
+
+        Array.Copy(_values, index, _values, index + 1, _count - index);
+        _values[index] = item;
+        _count++;
+        _version++;
     }
 
-    public void Clear() => _values.Clear();
+    public void Clear()
+    {
+        Array.Clear(_values, 0, _count);
+        _count = 0;
+        _version++;
+    }
 
     /// <summary>Whether an equal value (MongoDB equality) is present.</summary>
     public bool Contains(BsonValue item) => IndexOf(item) >= 0;
 
-    public void CopyTo(BsonValue[] array, int arrayIndex) => _values.CopyTo(array, arrayIndex);
+    public void CopyTo(BsonValue[] array, int arrayIndex) => Array.Copy(_values, 0, array, arrayIndex, _count);
 
     /// <summary>Index of the first equal value (MongoDB equality), or -1.</summary>
     public int IndexOf(BsonValue item)
     {
-        for (int i = 0; i < _values.Count; i++)
+        for (int i = 0; i < _count; i++)
         {
             if (BsonComparer.Instance.Equals(_values[i], item))
             {
@@ -90,34 +134,42 @@ public sealed class BsonArray : BsonValue, IList<BsonValue>, IReadOnlyList<BsonV
             return false;
         }
 
-        _values.RemoveAt(i);
+        RemoveAt(i);
         return true;
     }
 
-    public void RemoveAt(int index) => _values.RemoveAt(index);
+    public void RemoveAt(int index)
+    {
+        CheckIndex(index);
+        _count--;
+        Array.Copy(_values, index + 1, _values, index, _count - index);
+        _values[_count] = null!;
+        _version++;
+    }
 
     /// <summary>A deep copy: nested documents and arrays are copied, immutable values shared.</summary>
     public BsonArray DeepClone()
     {
-        var clone = new BsonArray(_values.Count);
-        foreach (var value in _values)
+        var clone = new BsonArray(_count);
+        for (int i = 0; i < _count; i++)
         {
-            clone._values.Add(BsonDocument.DeepCloneValue(value));
+            clone._values[i] = BsonDocument.DeepCloneValue(_values[i]);
         }
 
+        clone._count = _count;
         return clone;
     }
 
     /// <summary>Allocation-free enumeration.</summary>
-    public List<BsonValue>.Enumerator GetEnumerator() => _values.GetEnumerator();
+    public Enumerator GetEnumerator() => new(this);
 
-    IEnumerator<BsonValue> IEnumerable<BsonValue>.GetEnumerator() => _values.GetEnumerator();
-    IEnumerator IEnumerable.GetEnumerator() => _values.GetEnumerator();
+    IEnumerator<BsonValue> IEnumerable<BsonValue>.GetEnumerator() => new Enumerator(this);
+    IEnumerator IEnumerable.GetEnumerator() => new Enumerator(this);
 
     internal override void AppendTo(StringBuilder builder)
     {
         builder.Append('[');
-        for (int i = 0; i < _values.Count; i++)
+        for (int i = 0; i < _count; i++)
         {
             if (i > 0)
             {
@@ -128,5 +180,63 @@ public sealed class BsonArray : BsonValue, IList<BsonValue>, IReadOnlyList<BsonV
         }
 
         builder.Append(']');
+    }
+
+    private void CheckIndex(int index)
+    {
+        if ((uint)index >= (uint)_count)
+        {
+            ThrowIndex(index);
+        }
+    }
+
+    private void ThrowIndex(int index) =>
+        throw new ArgumentOutOfRangeException(nameof(index), index, $"Index must be below the array length {_count}.");
+
+    private void Grow()
+    {
+        var larger = new BsonValue[Math.Max(4, _values.Length * 2)];
+        Array.Copy(_values, larger, _count);
+        _values = larger;
+    }
+
+    /// <summary>Enumerates the values in order; throws if the array changes meanwhile.</summary>
+    public struct Enumerator : IEnumerator<BsonValue>
+    {
+        private readonly BsonArray _array;
+        private readonly int _version;
+        private int _index;
+
+        internal Enumerator(BsonArray array)
+        {
+            _array = array;
+            _version = array._version;
+            _index = -1;
+        }
+
+        /// <summary>The value at the current position.</summary>
+        public readonly BsonValue Current => _array._values[_index];
+
+        readonly object IEnumerator.Current => Current;
+
+        /// <summary>Advances to the next value.</summary>
+        /// <exception cref="InvalidOperationException">When the array was changed since enumeration began.</exception>
+        public bool MoveNext()
+        {
+            if (_version != _array._version)
+            {
+                throw new InvalidOperationException("The array was modified during enumeration.");
+            }
+
+            return ++_index < _array._count;
+        }
+
+        /// <summary>Restarts the enumeration.</summary>
+        public void Reset() => _index = -1;
+
+        /// <summary>Nothing to release.</summary>
+        public readonly void Dispose()
+        {
+        }
     }
 }

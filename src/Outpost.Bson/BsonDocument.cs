@@ -14,27 +14,39 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
     // Small documents are scanned linearly (faster than hashing); past this size a name → first-index map is built lazily.
     private const int IndexThreshold = 8;
 
-    private readonly List<BsonElement> _elements;
+    // One array of element structs (not a List wrapper): a decoded document is two objects, its array exactly sized.
+    private BsonElement[] _elements;
+    private int _count;
+    // Bumped by every structural change so an enumerator can refuse to continue over a modified document (as List did).
+    private int _version;
     private Dictionary<string, int>? _index;
 
     /// <summary>Creates an empty document.</summary>
     public BsonDocument() => _elements = [];
 
     /// <summary>Creates an empty document with room for <paramref name="capacity"/> elements.</summary>
-    public BsonDocument(int capacity) => _elements = new List<BsonElement>(capacity);
+    public BsonDocument(int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        _elements = capacity == 0 ? [] : new BsonElement[capacity];
+    }
 
     /// <summary>Creates a document holding a copy of the given elements in order (the decoder's exact-size path).</summary>
     internal BsonDocument(ReadOnlySpan<BsonElement> elements)
     {
-        _elements = new List<BsonElement>(elements.Length);
-        _elements.AddRange(elements);
+        _elements = elements.ToArray();
+        _count = _elements.Length;
     }
 
     /// <summary>Creates a document holding the given elements in order.</summary>
-    public BsonDocument(IEnumerable<BsonElement> elements) => _elements = [.. elements];
+    public BsonDocument(IEnumerable<BsonElement> elements)
+    {
+        _elements = [.. elements];
+        _count = _elements.Length;
+    }
 
     /// <summary>Creates a document with a single element.</summary>
-    public BsonDocument(string name, BsonValue value) : this() => Add(name, value);
+    public BsonDocument(string name, BsonValue value) : this(1) => Add(name, value);
 
     /// <summary>Parses Extended JSON (canonical, relaxed, legacy) or shell syntax such as <c>{ a: 1, b: 'x' }</c>.</summary>
     /// <exception cref="Json.BsonJsonException">When the text is malformed; the message names the position.</exception>
@@ -46,14 +58,14 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
     public override BsonType Type => BsonType.Document;
 
     /// <summary>Number of elements (duplicates included).</summary>
-    public int ElementCount => _elements.Count;
+    public int ElementCount => _count;
 
     /// <summary>Element names in order.</summary>
     public IEnumerable<string> Names
     {
         get
         {
-            foreach (var element in _elements)
+            foreach (var element in this)
             {
                 yield return element.Name;
             }
@@ -65,12 +77,15 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
     {
         get
         {
-            foreach (var element in _elements)
+            foreach (var element in this)
             {
                 yield return element.Value;
             }
         }
     }
+
+    /// <summary>The elements in order, read-only and without copying (valid until the document is next changed).</summary>
+    internal ReadOnlySpan<BsonElement> Elements => new(_elements, 0, _count);
 
     /// <summary>Gets the first value named <paramref name="name"/>, or sets it (replacing the first or appending).</summary>
     /// <exception cref="KeyNotFoundException">On get, when no element has that name.</exception>
@@ -83,11 +98,13 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
     /// <summary>Gets or sets the value at position <paramref name="index"/>.</summary>
     public BsonValue this[int index]
     {
-        get => _elements[index].Value;
+        get => GetElement(index).Value;
         set
         {
             ArgumentNullException.ThrowIfNull(value);
+            CheckIndex(index);
             _elements[index] = _elements[index] with { Value = value };
+            _version++;
         }
     }
 
@@ -96,8 +113,14 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(value);
-        _index?.TryAdd(name, _elements.Count);
-        _elements.Add(new BsonElement(name, value));
+        _index?.TryAdd(name, _count);
+        if (_count == _elements.Length)
+        {
+            Grow();
+        }
+
+        _elements[_count++] = new BsonElement(name, value);
+        _version++;
         return this;
     }
 
@@ -112,6 +135,7 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
         if (i >= 0)
         {
             _elements[i] = new BsonElement(name, value);
+            _version++;
             return this;
         }
 
@@ -123,34 +147,57 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
     {
         ArgumentNullException.ThrowIfNull(element.Name);
         ArgumentNullException.ThrowIfNull(element.Value);
-        _elements.Insert(index, element);
-        _index = null;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)index, (uint)_count, nameof(index));
+        if (_count == _elements.Length)
+        {
+            Grow();
+        }
+
+        Array.Copy(_elements, index, _elements, index + 1, _count - index);
+        _elements[index] = element;
+        _count++;
+        Changed();
     }
 
     /// <summary>Removes every element named <paramref name="name"/>; returns whether any was removed.</summary>
     public bool Remove(string name)
     {
-        int removed = _elements.RemoveAll(e => e.Name == name);
-        if (removed > 0)
+        int kept = 0;
+        for (int i = 0; i < _count; i++)
         {
-            _index = null;
+            if (!string.Equals(_elements[i].Name, name, StringComparison.Ordinal))
+            {
+                _elements[kept++] = _elements[i];
+            }
         }
 
-        return removed > 0;
+        if (kept == _count)
+        {
+            return false;
+        }
+
+        Array.Clear(_elements, kept, _count - kept);
+        _count = kept;
+        Changed();
+        return true;
     }
 
     /// <summary>Removes the element at <paramref name="index"/>.</summary>
     public void RemoveAt(int index)
     {
-        _elements.RemoveAt(index);
-        _index = null;
+        CheckIndex(index);
+        _count--;
+        Array.Copy(_elements, index + 1, _elements, index, _count - index);
+        _elements[_count] = default;
+        Changed();
     }
 
     /// <summary>Removes all elements.</summary>
     public void Clear()
     {
-        _elements.Clear();
-        _index = null;
+        Array.Clear(_elements, 0, _count);
+        _count = 0;
+        Changed();
     }
 
     /// <summary>Whether an element named <paramref name="name"/> exists.</summary>
@@ -174,11 +221,12 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
     public int IndexOf(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (_elements.Count <= IndexThreshold)
+        if (_count <= IndexThreshold)
         {
-            for (int i = 0; i < _elements.Count; i++)
+            var elements = Elements;
+            for (int i = 0; i < elements.Length; i++)
             {
-                if (string.Equals(_elements[i].Name, name, StringComparison.Ordinal))
+                if (string.Equals(elements[i].Name, name, StringComparison.Ordinal))
                 {
                     return i;
                 }
@@ -191,25 +239,32 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
     }
 
     /// <summary>The element at position <paramref name="index"/>.</summary>
-    public BsonElement GetElement(int index) => _elements[index];
+    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="index"/> is not below <see cref="ElementCount"/>.</exception>
+    public BsonElement GetElement(int index)
+    {
+        CheckIndex(index);
+        return _elements[index];
+    }
 
     /// <summary>A deep copy: nested documents and arrays are copied, immutable values shared.</summary>
     public BsonDocument DeepClone()
     {
-        var clone = new BsonDocument(_elements.Count);
-        foreach (var element in _elements)
+        var clone = new BsonDocument(_count);
+        for (int i = 0; i < _count; i++)
         {
-            clone._elements.Add(new BsonElement(element.Name, DeepCloneValue(element.Value)));
+            var element = _elements[i];
+            clone._elements[i] = new BsonElement(element.Name, DeepCloneValue(element.Value));
         }
 
+        clone._count = _count;
         return clone;
     }
 
     /// <summary>Allocation-free enumeration of elements in order.</summary>
-    public List<BsonElement>.Enumerator GetEnumerator() => _elements.GetEnumerator();
+    public Enumerator GetEnumerator() => new(this);
 
-    IEnumerator<BsonElement> IEnumerable<BsonElement>.GetEnumerator() => _elements.GetEnumerator();
-    IEnumerator IEnumerable.GetEnumerator() => _elements.GetEnumerator();
+    IEnumerator<BsonElement> IEnumerable<BsonElement>.GetEnumerator() => new Enumerator(this);
+    IEnumerator IEnumerable.GetEnumerator() => new Enumerator(this);
 
     internal static BsonValue DeepCloneValue(BsonValue value) => value switch
     {
@@ -222,7 +277,7 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
     internal override void AppendTo(StringBuilder builder)
     {
         builder.Append('{');
-        for (int i = 0; i < _elements.Count; i++)
+        for (int i = 0; i < _count; i++)
         {
             builder.Append(i == 0 ? " " : ", ");
             TextFormat.AppendQuoted(builder, _elements[i].Name);
@@ -230,17 +285,81 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
             _elements[i].Value.AppendTo(builder);
         }
 
-        builder.Append(_elements.Count == 0 ? "}" : " }");
+        builder.Append(_count == 0 ? "}" : " }");
+    }
+
+    private void CheckIndex(int index)
+    {
+        if ((uint)index >= (uint)_count)
+        {
+            ThrowIndex(index);
+        }
+    }
+
+    private void ThrowIndex(int index) =>
+        throw new ArgumentOutOfRangeException(nameof(index), index, $"Index must be below the element count {_count}.");
+
+    private void Grow()
+    {
+        var larger = new BsonElement[Math.Max(4, _elements.Length * 2)];
+        Array.Copy(_elements, larger, _count);
+        _elements = larger;
+    }
+
+    private void Changed()
+    {
+        _index = null;
+        _version++;
     }
 
     private Dictionary<string, int> BuildIndex()
     {
-        var index = new Dictionary<string, int>(_elements.Count, StringComparer.Ordinal);
-        for (int i = 0; i < _elements.Count; i++)
+        var index = new Dictionary<string, int>(_count, StringComparer.Ordinal);
+        for (int i = 0; i < _count; i++)
         {
             index.TryAdd(_elements[i].Name, i);
         }
 
         return index;
+    }
+
+    /// <summary>Enumerates the elements in order; throws if the document changes structurally meanwhile.</summary>
+    public struct Enumerator : IEnumerator<BsonElement>
+    {
+        private readonly BsonDocument _document;
+        private readonly int _version;
+        private int _index;
+
+        internal Enumerator(BsonDocument document)
+        {
+            _document = document;
+            _version = document._version;
+            _index = -1;
+        }
+
+        /// <summary>The element at the current position.</summary>
+        public readonly BsonElement Current => _document._elements[_index];
+
+        readonly object IEnumerator.Current => Current;
+
+        /// <summary>Advances to the next element.</summary>
+        /// <exception cref="InvalidOperationException">When the document was changed since enumeration began.</exception>
+        public bool MoveNext()
+        {
+            if (_version != _document._version)
+            {
+                throw new InvalidOperationException("The document was modified during enumeration.");
+            }
+
+            return ++_index < _document._count;
+        }
+
+        /// <summary>Restarts the enumeration.</summary>
+        public void Reset() => _index = -1;
+
+        /// <summary>Nothing to release.</summary>
+        public readonly void Dispose()
+        {
+        }
     }
 }

@@ -17,6 +17,10 @@ internal ref struct BsonBinaryReader
     // Strict: invalid UTF-8 throws instead of becoming U+FFFD, so one pass both validates and transcodes.
     private const int ShallowDepth = 32;
 
+    // String arena chunk size, and the longest string that goes into an arena rather than its own array.
+    private const int ArenaSize = 4096;
+    private const int ArenaMaxString = 1024;
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly ReadOnlySpan<byte> _buffer;
@@ -25,6 +29,8 @@ internal ref struct BsonBinaryReader
     private BsonElement[]? _stack;
     private int _stackCount;
     private int _stackHighWater;
+    private byte[]? _arena;
+    private int _arenaUsed;
 
     internal BsonBinaryReader(ReadOnlySpan<byte> buffer, BsonReaderOptions options)
     {
@@ -34,6 +40,8 @@ internal ref struct BsonBinaryReader
         _stack = null;
         _stackCount = 0;
         _stackHighWater = 0;
+        _arena = null;
+        _arenaUsed = 0;
     }
 
     internal BsonDocument ReadTopLevel()
@@ -222,7 +230,7 @@ internal ref struct BsonBinaryReader
             case BsonType.Double:
                 return new BsonDouble(BitConverter.Int64BitsToDouble(ReadInt64(limit)));
             case BsonType.String:
-                return new BsonString(ReadString(limit));
+                return ReadBsonString(limit);
             case BsonType.Document:
                 return ReadDocument(limit, depth + 1);
             case BsonType.Array:
@@ -372,6 +380,62 @@ internal ref struct BsonBinaryReader
     private string ReadString(int limit)
     {
         int at = _position;
+        var utf8 = ReadStringBytes(limit);
+        string text;
+        try
+        {
+            // Most stored strings are ASCII: one vectorized check, then a plain widening copy into the new string.
+            text = Ascii.IsValid(utf8)
+                ? string.Create(utf8.Length, utf8, static (chars, source) => Ascii.ToUtf16(source, chars, out _))
+                : StrictUtf8.GetString(utf8);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw Error("String is not valid UTF-8", at);
+        }
+
+        return text;
+    }
+
+    /// <summary>
+    /// A string value as validated UTF-8 bytes copied into the per-decode arena: no .NET string is created here
+    /// (<see cref="BsonString.Value"/> does that on first read), and many small strings share one byte array.
+    /// </summary>
+    private BsonString ReadBsonString(int limit)
+    {
+        int at = _position;
+        var utf8 = ReadStringBytes(limit);
+        if (!Utf8.IsValid(utf8))
+        {
+            throw Error("String is not valid UTF-8", at);
+        }
+
+        int length = utf8.Length;
+        if (length > ArenaMaxString)
+        {
+            // Big strings get their own exact array, so keeping one alive never pins an arena of unrelated strings.
+            return new BsonString(utf8.ToArray(), 0, length);
+        }
+
+        if (_arena is null || _arena.Length - _arenaUsed < length)
+        {
+            // The bytes not yet read bound the string bytes still to come, so a small document gets one exactly
+            // sufficient arena and no arena outgrows its input; the cap bounds what one kept string can pin.
+            int unread = _buffer.Length - (_position - length - 1);
+            _arena = GC.AllocateUninitializedArray<byte>(Math.Max(length, Math.Min(unread, ArenaSize)));
+            _arenaUsed = 0;
+        }
+
+        int offset = _arenaUsed;
+        utf8.CopyTo(_arena.AsSpan(offset));
+        _arenaUsed = offset + length;
+        return new BsonString(_arena, offset, length);
+    }
+
+    /// <summary>Reads a string's length prefix and NUL terminator; returns the bytes before the NUL (not yet validated).</summary>
+    private ReadOnlySpan<byte> ReadStringBytes(int limit)
+    {
+        int at = _position;
         int length = ReadInt32(limit);
         if (length < 1)
         {
@@ -389,22 +453,8 @@ internal ref struct BsonBinaryReader
             throw Error("String is not terminated by a NUL byte", _position + length - 1);
         }
 
-        var utf8 = bytes[..^1];
-        string text;
-        try
-        {
-            // Most stored strings are ASCII: one vectorized check, then a plain widening copy into the new string.
-            text = Ascii.IsValid(utf8)
-                ? string.Create(utf8.Length, utf8, static (chars, source) => Ascii.ToUtf16(source, chars, out _))
-                : StrictUtf8.GetString(utf8);
-        }
-        catch (DecoderFallbackException)
-        {
-            throw Error("String is not valid UTF-8", at);
-        }
-
         _position += length;
-        return text;
+        return bytes[..^1];
     }
 
     /// <summary>An element name: short ASCII names come from the shared cache, others are decoded like cstrings.</summary>

@@ -35,7 +35,7 @@ internal static class BsonSizeCalculator
         BsonObjectId => 12,
         BsonDecimal128 => 16,
         BsonNull or BsonUndefined or BsonMinKey or BsonMaxKey => 0,
-        BsonString v => StringSize(v.Value),
+        BsonString v => v.HasUtf8 ? 4 + v.Utf8.Length + 1 : StringSize(v.Value),
         BsonSymbol v => StringSize(v.Name),
         BsonJavaScript v => StringSize(v.Code),
         BsonDocument v => DocumentSize(v),
