@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Outpost.Bson.Internal;
 
@@ -14,9 +15,14 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
     // Small documents are scanned linearly (faster than hashing); past this size a name → first-index map is built lazily.
     private const int IndexThreshold = 8;
 
-    // One array of element structs (not a List wrapper): a decoded document is two objects, its array exactly sized.
-    private BsonElement[] _elements;
+    // One array of element structs (not a List wrapper), exactly sized when decoded. Null while the document is lazy:
+    // a decoded nested document keeps its validated bytes (_raw at _rawOffset) and builds its elements on first use.
+    private BsonElement[]? _elements;
     private int _count;
+    private readonly byte[]? _raw;
+    private readonly int _rawOffset;
+    // Whether _raw is exactly what encoding this document gives, so an unbuilt document can be written as it is.
+    private readonly bool _rawCanonical;
     // Bumped by every structural change so an enumerator can refuse to continue over a modified document (as List did).
     private int _version;
     private Dictionary<string, int>? _index;
@@ -31,11 +37,22 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
         _elements = capacity == 0 ? [] : new BsonElement[capacity];
     }
 
-    /// <summary>Creates a document holding a copy of the given elements in order (the decoder's exact-size path).</summary>
-    internal BsonDocument(ReadOnlySpan<BsonElement> elements)
+    /// <summary>Creates a document that owns <paramref name="elements"/> (the decoder's exact-size path).</summary>
+    internal BsonDocument(BsonElement[] elements)
     {
-        _elements = elements.ToArray();
-        _count = _elements.Length;
+        _elements = elements;
+        _count = elements.Length;
+    }
+
+    /// <summary>
+    /// A lazy document over the BSON document starting at <paramref name="offset"/> in <paramref name="raw"/>, which the
+    /// decoder has already validated in full and which nobody changes afterwards.
+    /// </summary>
+    internal BsonDocument(byte[] raw, int offset, bool canonical)
+    {
+        _raw = raw;
+        _rawOffset = offset;
+        _rawCanonical = canonical;
     }
 
     /// <summary>Creates a document holding the given elements in order.</summary>
@@ -58,7 +75,14 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
     public override BsonType Type => BsonType.Document;
 
     /// <summary>Number of elements (duplicates included).</summary>
-    public int ElementCount => _count;
+    public int ElementCount
+    {
+        get
+        {
+            EnsureLoaded();
+            return _count;
+        }
+    }
 
     /// <summary>Element names in order.</summary>
     public IEnumerable<string> Names
@@ -85,7 +109,33 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
     }
 
     /// <summary>The elements in order, read-only and without copying (valid until the document is next changed).</summary>
-    internal ReadOnlySpan<BsonElement> Elements => new(_elements, 0, _count);
+    internal ReadOnlySpan<BsonElement> Elements
+    {
+        get
+        {
+            EnsureLoaded();
+            return new(_elements, 0, _count);
+        }
+    }
+
+    /// <summary>
+    /// The encoded bytes of a decoded document that has not been built (so neither it nor anything in it can have
+    /// changed) and whose bytes are canonical: the encoder copies them instead of rebuilding and re-encoding.
+    /// </summary>
+    internal bool TryGetRaw(out ReadOnlySpan<byte> raw)
+    {
+        if (_rawCanonical && IsLazy)
+        {
+            raw = _raw.AsSpan(_rawOffset, System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(_raw.AsSpan(_rawOffset)));
+            return true;
+        }
+
+        raw = default;
+        return false;
+    }
+
+    /// <summary>Whether this is a decoded document whose elements have not been built yet (for tests).</summary>
+    internal bool IsLazy => Volatile.Read(ref _elements) is null;
 
     /// <summary>Gets the first value named <paramref name="name"/>, or sets it (replacing the first or appending).</summary>
     /// <exception cref="KeyNotFoundException">On get, when no element has that name.</exception>
@@ -103,7 +153,7 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
         {
             ArgumentNullException.ThrowIfNull(value);
             CheckIndex(index);
-            _elements[index] = _elements[index] with { Value = value };
+            _elements![index] = _elements[index] with { Value = value };
             _version++;
         }
     }
@@ -113,13 +163,14 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(value);
+        EnsureLoaded();
         _index?.TryAdd(name, _count);
-        if (_count == _elements.Length)
+        if (_count == _elements!.Length)
         {
             Grow();
         }
 
-        _elements[_count++] = new BsonElement(name, value);
+        _elements![_count++] = new BsonElement(name, value);
         _version++;
         return this;
     }
@@ -134,7 +185,7 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
         int i = IndexOf(name);
         if (i >= 0)
         {
-            _elements[i] = new BsonElement(name, value);
+            _elements![i] = new BsonElement(name, value);
             _version++;
             return this;
         }
@@ -147,13 +198,14 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
     {
         ArgumentNullException.ThrowIfNull(element.Name);
         ArgumentNullException.ThrowIfNull(element.Value);
+        EnsureLoaded();
         ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)index, (uint)_count, nameof(index));
-        if (_count == _elements.Length)
+        if (_count == _elements!.Length)
         {
             Grow();
         }
 
-        Array.Copy(_elements, index, _elements, index + 1, _count - index);
+        Array.Copy(_elements!, index, _elements!, index + 1, _count - index);
         _elements[index] = element;
         _count++;
         Changed();
@@ -162,12 +214,14 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
     /// <summary>Removes every element named <paramref name="name"/>; returns whether any was removed.</summary>
     public bool Remove(string name)
     {
+        EnsureLoaded();
+        var elements = _elements!;
         int kept = 0;
         for (int i = 0; i < _count; i++)
         {
-            if (!string.Equals(_elements[i].Name, name, StringComparison.Ordinal))
+            if (!string.Equals(elements[i].Name, name, StringComparison.Ordinal))
             {
-                _elements[kept++] = _elements[i];
+                elements[kept++] = elements[i];
             }
         }
 
@@ -176,7 +230,7 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
             return false;
         }
 
-        Array.Clear(_elements, kept, _count - kept);
+        Array.Clear(elements, kept, _count - kept);
         _count = kept;
         Changed();
         return true;
@@ -187,15 +241,16 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
     {
         CheckIndex(index);
         _count--;
-        Array.Copy(_elements, index + 1, _elements, index, _count - index);
-        _elements[_count] = default;
+        Array.Copy(_elements!, index + 1, _elements!, index, _count - index);
+        _elements![_count] = default;
         Changed();
     }
 
     /// <summary>Removes all elements.</summary>
     public void Clear()
     {
-        Array.Clear(_elements, 0, _count);
+        EnsureLoaded();
+        Array.Clear(_elements!, 0, _count);
         _count = 0;
         Changed();
     }
@@ -213,7 +268,7 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
             return false;
         }
 
-        value = _elements[i].Value;
+        value = _elements![i].Value;
         return true;
     }
 
@@ -221,6 +276,7 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
     public int IndexOf(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
+        EnsureLoaded();
         if (_count <= IndexThreshold)
         {
             var elements = Elements;
@@ -243,17 +299,23 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
     public BsonElement GetElement(int index)
     {
         CheckIndex(index);
-        return _elements[index];
+        return _elements![index];
     }
 
     /// <summary>A deep copy: nested documents and arrays are copied, immutable values shared.</summary>
     public BsonDocument DeepClone()
     {
+        if (IsLazy)
+        {
+            // Nothing can have changed an unbuilt document, and its bytes are immutable: share them.
+            return new BsonDocument(_raw!, _rawOffset, _rawCanonical);
+        }
+
         var clone = new BsonDocument(_count);
         for (int i = 0; i < _count; i++)
         {
-            var element = _elements[i];
-            clone._elements[i] = new BsonElement(element.Name, DeepCloneValue(element.Value));
+            var element = _elements![i];
+            clone._elements![i] = new BsonElement(element.Name, DeepCloneValue(element.Value));
         }
 
         clone._count = _count;
@@ -261,10 +323,14 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
     }
 
     /// <summary>Allocation-free enumeration of elements in order.</summary>
-    public Enumerator GetEnumerator() => new(this);
+    public Enumerator GetEnumerator()
+    {
+        EnsureLoaded();
+        return new(this);
+    }
 
-    IEnumerator<BsonElement> IEnumerable<BsonElement>.GetEnumerator() => new Enumerator(this);
-    IEnumerator IEnumerable.GetEnumerator() => new Enumerator(this);
+    IEnumerator<BsonElement> IEnumerable<BsonElement>.GetEnumerator() => GetEnumerator();
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     internal static BsonValue DeepCloneValue(BsonValue value) => value switch
     {
@@ -276,11 +342,12 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
 
     internal override void AppendTo(StringBuilder builder)
     {
+        EnsureLoaded();
         builder.Append('{');
         for (int i = 0; i < _count; i++)
         {
             builder.Append(i == 0 ? " " : ", ");
-            TextFormat.AppendQuoted(builder, _elements[i].Name);
+            TextFormat.AppendQuoted(builder, _elements![i].Name);
             builder.Append(": ");
             _elements[i].Value.AppendTo(builder);
         }
@@ -290,6 +357,7 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
 
     private void CheckIndex(int index)
     {
+        EnsureLoaded();
         if ((uint)index >= (uint)_count)
         {
             ThrowIndex(index);
@@ -301,9 +369,33 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
 
     private void Grow()
     {
-        var larger = new BsonElement[Math.Max(4, _elements.Length * 2)];
+        var larger = new BsonElement[Math.Max(4, _elements!.Length * 2)];
         Array.Copy(_elements, larger, _count);
         _elements = larger;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void EnsureLoaded()
+    {
+        if (Volatile.Read(ref _elements) is null)
+        {
+            Load();
+        }
+    }
+
+    /// <summary>
+    /// Builds the elements of a lazy document. Concurrent first reads may both build; the first published array wins
+    /// and the count is written before publishing, so a reader that sees the array also sees its count.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Load()
+    {
+        var built = Serialization.BsonBinaryReader.ReadLazyDocument(_raw!, _rawOffset);
+        if (Volatile.Read(ref _elements) is null)
+        {
+            _count = built.Length;
+            Interlocked.CompareExchange(ref _elements, built, null);
+        }
     }
 
     private void Changed()
@@ -317,7 +409,7 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
         var index = new Dictionary<string, int>(_count, StringComparer.Ordinal);
         for (int i = 0; i < _count; i++)
         {
-            index.TryAdd(_elements[i].Name, i);
+            index.TryAdd(_elements![i].Name, i);
         }
 
         return index;
@@ -338,7 +430,7 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
         }
 
         /// <summary>The element at the current position.</summary>
-        public readonly BsonElement Current => _document._elements[_index];
+        public readonly BsonElement Current => _document._elements![_index];
 
         readonly object IEnumerator.Current => Current;
 

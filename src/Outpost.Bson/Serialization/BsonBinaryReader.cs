@@ -17,9 +17,6 @@ internal ref struct BsonBinaryReader
     // Strict: invalid UTF-8 throws instead of becoming U+FFFD, so one pass both validates and transcodes.
     private const int ShallowDepth = 32;
 
-    // String arena chunk size, and the longest string that goes into an arena rather than its own array.
-    private const int ArenaSize = 4096;
-    private const int ArenaMaxString = 1024;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -29,8 +26,11 @@ internal ref struct BsonBinaryReader
     private BsonElement[]? _stack;
     private int _stackCount;
     private int _stackHighWater;
-    private byte[]? _arena;
-    private int _arenaUsed;
+    // One copy of the input, made on first need: decoded strings and lazy nested documents/arrays are slices of it.
+    private byte[]? _copy;
+    // True when reading bytes the decoder has already validated in full (a lazy container being built): the UTF-8
+    // checks are skipped and nested containers are not walked again.
+    private bool _trusted;
 
     internal BsonBinaryReader(ReadOnlySpan<byte> buffer, BsonReaderOptions options)
     {
@@ -40,8 +40,8 @@ internal ref struct BsonBinaryReader
         _stack = null;
         _stackCount = 0;
         _stackHighWater = 0;
-        _arena = null;
-        _arenaUsed = 0;
+        _copy = null;
+        _trusted = false;
     }
 
     internal BsonDocument ReadTopLevel()
@@ -92,7 +92,38 @@ internal ref struct BsonBinaryReader
         }
     }
 
-    private BsonDocument ReadDocument(int limit, int depth)
+    /// <summary>Builds the elements of a lazy document from bytes the decoder validated (see <see cref="BsonDocument"/>).</summary>
+    internal static BsonElement[] ReadLazyDocument(byte[] raw, int offset)
+    {
+        var reader = new BsonBinaryReader(raw, BsonReaderOptions.Default) { _copy = raw, _trusted = true, _position = offset };
+        try
+        {
+            return reader.ReadElements(raw.Length, depth: 1);
+        }
+        finally
+        {
+            reader.ReleaseStack();
+        }
+    }
+
+    /// <summary>Builds the values of a lazy array from bytes the decoder validated (see <see cref="BsonArray"/>).</summary>
+    internal static BsonValue[] ReadLazyArray(byte[] raw, int offset)
+    {
+        var reader = new BsonBinaryReader(raw, BsonReaderOptions.Default) { _copy = raw, _trusted = true, _position = offset };
+        try
+        {
+            return reader.ReadArrayValues(raw.Length, depth: 1);
+        }
+        finally
+        {
+            reader.ReleaseStack();
+        }
+    }
+
+    /// <summary>One document level: its scalars are decoded, nested documents and arrays become lazy.</summary>
+    private BsonDocument ReadDocument(int limit, int depth) => new(ReadElements(limit, depth));
+
+    private BsonElement[] ReadElements(int limit, int depth)
     {
         CheckDepth(depth);
 
@@ -107,12 +138,12 @@ internal ref struct BsonBinaryReader
         }
 
         FinishContainer(start, end);
-        var document = new BsonDocument(_stack.AsSpan(mark, _stackCount - mark));
+        var elements = _stack.AsSpan(mark, _stackCount - mark).ToArray();
         Pop(mark);
-        return document;
+        return elements;
     }
 
-    private BsonArray ReadArray(int limit, int depth)
+    private BsonValue[] ReadArrayValues(int limit, int depth)
     {
         CheckDepth(depth);
 
@@ -129,10 +160,40 @@ internal ref struct BsonBinaryReader
         }
 
         FinishContainer(start, end);
-        var array = new BsonArray(_stack.AsSpan(mark, _stackCount - mark));
+        var items = _stack.AsSpan(mark, _stackCount - mark);
+        var values = items.IsEmpty ? [] : new BsonValue[items.Length];
+        for (int i = 0; i < items.Length; i++)
+        {
+            values[i] = items[i].Value;
+        }
+
         Pop(mark);
-        return array;
+        return values;
     }
+
+    /// <summary>
+    /// A nested document or array: validated in full now (so decoding still rejects exactly what it did), built later.
+    /// Its bytes stay in the decode's copy of the input, which the lazy value shares with the strings around it.
+    /// </summary>
+    private BsonValue ReadLazyContainer(int limit, int depth, bool isArray)
+    {
+        int start = _position;
+        bool canonical = false;
+        if (_trusted)
+        {
+            // Already validated; whether it is canonical is not known here, so the writer will not copy it as it is.
+            _position += BinaryPrimitives.ReadInt32LittleEndian(_buffer[start..]);
+        }
+        else
+        {
+            _position = BsonValidator.ValidateContainer(_buffer, start, limit, depth, _options.MaxDepth, isArray, out canonical);
+        }
+
+        var copy = Copy();
+        return isArray ? new BsonArray(copy, start, canonical) : new BsonDocument(copy, start, canonical);
+    }
+
+    private byte[] Copy() => _copy ??= _buffer.ToArray();
 
     private readonly void CheckDepth(int depth)
     {
@@ -232,9 +293,9 @@ internal ref struct BsonBinaryReader
             case BsonType.String:
                 return ReadBsonString(limit);
             case BsonType.Document:
-                return ReadDocument(limit, depth + 1);
+                return ReadLazyContainer(limit, depth + 1, isArray: false);
             case BsonType.Array:
-                return ReadArray(limit, depth + 1);
+                return ReadLazyContainer(limit, depth + 1, isArray: true);
             case BsonType.Binary:
                 return ReadBinary(limit);
             case BsonType.Undefined:
@@ -398,38 +459,19 @@ internal ref struct BsonBinaryReader
     }
 
     /// <summary>
-    /// A string value as validated UTF-8 bytes copied into the per-decode arena: no .NET string is created here
-    /// (<see cref="BsonString.Value"/> does that on first read), and many small strings share one byte array.
+    /// A string value as a slice of the decode's copy of the input, validated as UTF-8 but not transcoded: the .NET
+    /// string is created by <see cref="BsonString.Value"/> on first read, if ever.
     /// </summary>
     private BsonString ReadBsonString(int limit)
     {
         int at = _position;
         var utf8 = ReadStringBytes(limit);
-        if (!Utf8.IsValid(utf8))
+        if (!_trusted && !Ascii.IsValid(utf8) && !Utf8.IsValid(utf8))
         {
             throw Error("String is not valid UTF-8", at);
         }
 
-        int length = utf8.Length;
-        if (length > ArenaMaxString)
-        {
-            // Big strings get their own exact array, so keeping one alive never pins an arena of unrelated strings.
-            return new BsonString(utf8.ToArray(), 0, length);
-        }
-
-        if (_arena is null || _arena.Length - _arenaUsed < length)
-        {
-            // The bytes not yet read bound the string bytes still to come, so a small document gets one exactly
-            // sufficient arena and no arena outgrows its input; the cap bounds what one kept string can pin.
-            int unread = _buffer.Length - (_position - length - 1);
-            _arena = GC.AllocateUninitializedArray<byte>(Math.Max(length, Math.Min(unread, ArenaSize)));
-            _arenaUsed = 0;
-        }
-
-        int offset = _arenaUsed;
-        utf8.CopyTo(_arena.AsSpan(offset));
-        _arenaUsed = offset + length;
-        return new BsonString(_arena, offset, length);
+        return new BsonString(Copy(), at + 4, utf8.Length);
     }
 
     /// <summary>Reads a string's length prefix and NUL terminator; returns the bytes before the NUL (not yet validated).</summary>
@@ -501,7 +543,7 @@ internal ref struct BsonBinaryReader
             throw Error("Missing NUL terminator of a name or cstring", at);
         }
 
-        if (!Utf8.IsValid(_buffer.Slice(_position, nul)))
+        if (!_trusted && !Utf8.IsValid(_buffer.Slice(_position, nul)))
         {
             throw Error("Name or cstring is not valid UTF-8", at);
         }

@@ -64,7 +64,10 @@ internal sealed class BsonBinaryWriter : IDisposable
             case BsonDouble v: WriteInt64(BitConverter.DoubleToInt64Bits(v.Value)); break;
             case BsonString v when v.HasUtf8: WriteUtf8String(v.Utf8); break;
             case BsonString v: WriteString(v.Value); break;
+            // An unbuilt decoded container with canonical bytes is copied as it is (see BsonDocument.TryGetRaw).
+            case BsonDocument v when v.TryGetRaw(out var raw): WriteBytes(raw); break;
             case BsonDocument v: WriteDocument(v, depth + 1); break;
+            case BsonArray v when v.TryGetRaw(out var raw): WriteBytes(raw); break;
             case BsonArray v: WriteArray(v, depth + 1); break;
             case BsonBinary v:
             {
