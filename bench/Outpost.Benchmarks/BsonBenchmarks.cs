@@ -66,6 +66,9 @@ public class BsonBenchmarks
     [Benchmark(Description = "BSON decode + read every value")]
     public int BsonDecodeReadAll() => ReadAll(BsonSerializer.Deserialize(_bson));
 
+    [Benchmark(Description = "BSON decode (eager) + read every value")]
+    public int BsonDecodeEagerReadAll() => ReadAll(BsonSerializer.Deserialize(_bson, BsonReaderOptions.Eager));
+
     [Benchmark(Description = "STJ JsonNode serialize")]
     public int StjSerialize()
     {

@@ -40,6 +40,19 @@ public class LazyDecodeTests
     }
 
     [Fact]
+    public void Eager_decoding_builds_everything_and_gives_the_same_document()
+    {
+        var original = Sample();
+        byte[] bytes = BsonSerializer.Serialize(original);
+        var eager = BsonSerializer.Deserialize(bytes, BsonReaderOptions.Eager);
+
+        Assert.False(eager["d"].AsDocument.IsLazy);
+        Assert.False(eager["a"].AsArray.IsLazy);
+        Assert.Equal(BsonSerializer.Deserialize(bytes), eager);
+        Assert.Equal(bytes, BsonSerializer.Serialize(eager));
+    }
+
+    [Fact]
     public void A_lazy_document_serializes_and_clones_without_being_read()
     {
         var original = Sample();

@@ -27,7 +27,7 @@ public class RobustnessTests
             byte[] input = Mutate(random, seeds[random.Next(seeds.Count)]);
             try
             {
-                var decoded = BsonSerializer.Deserialize(input);
+                var decoded = BsonSerializer.Deserialize(input, i % 2 == 0 ? BsonReaderOptions.Default : BsonReaderOptions.Eager);
                 accepted++;
                 // Nested documents, arrays and strings are built lazily from the validated bytes: building them all
                 // must never fail once decoding has succeeded (validation at decode is the only place errors surface).

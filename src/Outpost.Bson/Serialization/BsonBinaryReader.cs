@@ -95,10 +95,21 @@ internal ref struct BsonBinaryReader
     /// <summary>Builds the elements of a lazy document from bytes the decoder validated (see <see cref="BsonDocument"/>).</summary>
     internal static BsonElement[] ReadLazyDocument(byte[] raw, int offset)
     {
-        var reader = new BsonBinaryReader(raw, BsonReaderOptions.Default) { _copy = raw, _trusted = true, _position = offset };
+        // Trusted bytes can be counted first, so the exact array is filled directly (no pooled stack, no copy).
+        int end = offset + BinaryPrimitives.ReadInt32LittleEndian(raw.AsSpan(offset));
+        var elements = new BsonElement[CountElements(raw, offset + 4, end - 1)];
+        var reader = new BsonBinaryReader(raw, BsonReaderOptions.Default) { _copy = raw, _trusted = true, _position = offset + 4 };
         try
         {
-            return reader.ReadElements(raw.Length, depth: 1);
+            for (int i = 0; i < elements.Length; i++)
+            {
+                var type = (BsonType)(sbyte)raw[reader._position++];
+                string name = reader.ReadName(end - 1);
+                elements[i] = new BsonElement(name, reader.ReadValue(type, end - 1, depth: 1, name));
+            }
+
+            reader.FinishContainer(offset, end);
+            return elements;
         }
         finally
         {
@@ -109,15 +120,66 @@ internal ref struct BsonBinaryReader
     /// <summary>Builds the values of a lazy array from bytes the decoder validated (see <see cref="BsonArray"/>).</summary>
     internal static BsonValue[] ReadLazyArray(byte[] raw, int offset)
     {
-        var reader = new BsonBinaryReader(raw, BsonReaderOptions.Default) { _copy = raw, _trusted = true, _position = offset };
+        int end = offset + BinaryPrimitives.ReadInt32LittleEndian(raw.AsSpan(offset));
+        int count = CountElements(raw, offset + 4, end - 1);
+        var values = count == 0 ? [] : new BsonValue[count];
+        var reader = new BsonBinaryReader(raw, BsonReaderOptions.Default) { _copy = raw, _trusted = true, _position = offset + 4 };
         try
         {
-            return reader.ReadArrayValues(raw.Length, depth: 1);
+            for (int i = 0; i < values.Length; i++)
+            {
+                var type = (BsonType)(sbyte)raw[reader._position++];
+                reader.SkipCString(end - 1);
+                values[i] = reader.ReadValue(type, end - 1, depth: 1, string.Empty);
+            }
+
+            reader.FinishContainer(offset, end);
+            return values;
         }
         finally
         {
             reader.ReleaseStack();
         }
+    }
+
+    /// <summary>Number of elements between <paramref name="position"/> and <paramref name="end"/> of already validated bytes.</summary>
+    private static int CountElements(byte[] raw, int position, int end)
+    {
+        int count = 0;
+        while (position < end)
+        {
+            var type = (BsonType)(sbyte)raw[position];
+            position = SkipNul(raw, position + 1);
+            position += type switch
+            {
+                BsonType.Double or BsonType.DateTime or BsonType.Timestamp or BsonType.Int64 => 8,
+                BsonType.String or BsonType.JavaScript or BsonType.Symbol => 4 + ReadLength(raw, position),
+                BsonType.Document or BsonType.Array or BsonType.JavaScriptWithScope => ReadLength(raw, position),
+                BsonType.Binary => 5 + ReadLength(raw, position),
+                BsonType.ObjectId => 12,
+                BsonType.Boolean => 1,
+                BsonType.RegularExpression => SkipNul(raw, SkipNul(raw, position)) - position,
+                BsonType.DBPointer => 4 + ReadLength(raw, position) + 12,
+                BsonType.Int32 => 4,
+                BsonType.Decimal128 => 16,
+                _ => 0, // undefined, null, MinKey, MaxKey
+            };
+            count++;
+        }
+
+        return count;
+    }
+
+    private static int ReadLength(byte[] raw, int position) => BinaryPrimitives.ReadInt32LittleEndian(raw.AsSpan(position));
+
+    private static int SkipNul(byte[] raw, int position)
+    {
+        while (raw[position] != 0)
+        {
+            position++;
+        }
+
+        return position + 1;
     }
 
     /// <summary>One document level: its scalars are decoded, nested documents and arrays become lazy.</summary>
@@ -293,9 +355,9 @@ internal ref struct BsonBinaryReader
             case BsonType.String:
                 return ReadBsonString(limit);
             case BsonType.Document:
-                return ReadLazyContainer(limit, depth + 1, isArray: false);
+                return _options.LazyContainers || _trusted ? ReadLazyContainer(limit, depth + 1, isArray: false) : ReadDocument(limit, depth + 1);
             case BsonType.Array:
-                return ReadLazyContainer(limit, depth + 1, isArray: true);
+                return _options.LazyContainers || _trusted ? ReadLazyContainer(limit, depth + 1, isArray: true) : new BsonArray(ReadArrayValues(limit, depth + 1));
             case BsonType.Binary:
                 return ReadBinary(limit);
             case BsonType.Undefined:
