@@ -69,6 +69,17 @@ public class BsonBenchmarks
     [Benchmark(Description = "BSON decode (eager) + read every value")]
     public int BsonDecodeEagerReadAll() => ReadAll(BsonSerializer.Deserialize(_bson, BsonReaderOptions.Eager));
 
+    /// <summary>The engine's find shape: decode a stored document, change one top-level field, encode it for the wire.</summary>
+    [Benchmark(Description = "BSON decode + set one field + encode")]
+    public int BsonDecodeModifyEncode()
+    {
+        var document = BsonSerializer.Deserialize(_bson);
+        document["syncAttempts"] = 2;
+        _output.ResetWrittenCount();
+        BsonSerializer.Serialize(document, _output);
+        return _output.WrittenCount;
+    }
+
     [Benchmark(Description = "STJ JsonNode serialize")]
     public int StjSerialize()
     {
