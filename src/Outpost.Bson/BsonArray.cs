@@ -281,7 +281,7 @@ public sealed class BsonArray : BsonValue, IList<BsonValue>, IReadOnlyList<BsonV
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Load()
     {
-        var built = Serialization.BsonBinaryReader.ReadLazyArray(_raw!, _rawOffset);
+        var built = Serialization.BsonBinaryReader.ReadLazyArray(_raw!, _rawOffset, _rawCanonical);
         if (Volatile.Read(ref _values) is null)
         {
             _count = built.Length;

@@ -390,7 +390,7 @@ public sealed class BsonDocument : BsonValue, IEnumerable<BsonElement>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Load()
     {
-        var built = Serialization.BsonBinaryReader.ReadLazyDocument(_raw!, _rawOffset);
+        var built = Serialization.BsonBinaryReader.ReadLazyDocument(_raw!, _rawOffset, _rawCanonical);
         if (Volatile.Read(ref _elements) is null)
         {
             _count = built.Length;

@@ -92,6 +92,8 @@ public class LazyDecodeTests
 
         decoded["d"].AsDocument.Set("k", "changed");
         Assert.False(decoded["d"].AsDocument.TryGetRaw(out _));
+        // The untouched grandchild of a canonical child is still copied as it is.
+        Assert.True(decoded["d"].AsDocument["n"].AsDocument.TryGetRaw(out _));
         Assert.Equal("changed", BsonSerializer.Deserialize(BsonSerializer.Serialize(decoded))["d"].AsDocument["k"].AsString);
     }
 
@@ -152,6 +154,7 @@ public class LazyDecodeTests
         int expected = Math.Sign(BsonComparer.CompareStrings(left, right));
 
         Assert.Equal(expected, Math.Sign(dl.CompareTo(dr)));
+        Assert.Equal(expected, Math.Sign(BsonComparer.Instance.Compare(new BsonDocument("v", dl), new BsonDocument("v", dr))));
         Assert.Equal(expected, Math.Sign(dl.CompareTo(cr)));
         Assert.Equal(expected, Math.Sign(cl.CompareTo(dr)));
         Assert.Equal(0, dl.CompareTo(cl));

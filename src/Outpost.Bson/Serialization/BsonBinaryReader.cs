@@ -17,7 +17,6 @@ internal ref struct BsonBinaryReader
     // Strict: invalid UTF-8 throws instead of becoming U+FFFD, so one pass both validates and transcodes.
     private const int ShallowDepth = 32;
 
-
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly ReadOnlySpan<byte> _buffer;
@@ -31,6 +30,8 @@ internal ref struct BsonBinaryReader
     // True when reading bytes the decoder has already validated in full (a lazy container being built): the UTF-8
     // checks are skipped and nested containers are not walked again.
     private bool _trusted;
+    // For trusted bytes: whether the container being built was canonical, which makes everything inside it canonical.
+    private bool _trustedCanonical;
 
     internal BsonBinaryReader(ReadOnlySpan<byte> buffer, BsonReaderOptions options)
     {
@@ -42,6 +43,7 @@ internal ref struct BsonBinaryReader
         _stackHighWater = 0;
         _copy = null;
         _trusted = false;
+        _trustedCanonical = false;
     }
 
     internal BsonDocument ReadTopLevel()
@@ -93,12 +95,12 @@ internal ref struct BsonBinaryReader
     }
 
     /// <summary>Builds the elements of a lazy document from bytes the decoder validated (see <see cref="BsonDocument"/>).</summary>
-    internal static BsonElement[] ReadLazyDocument(byte[] raw, int offset)
+    internal static BsonElement[] ReadLazyDocument(byte[] raw, int offset, bool canonical)
     {
         // Trusted bytes can be counted first, so the exact array is filled directly (no pooled stack, no copy).
         int end = offset + BinaryPrimitives.ReadInt32LittleEndian(raw.AsSpan(offset));
         var elements = new BsonElement[CountElements(raw, offset + 4, end - 1)];
-        var reader = new BsonBinaryReader(raw, BsonReaderOptions.Default) { _copy = raw, _trusted = true, _position = offset + 4 };
+        var reader = new BsonBinaryReader(raw, BsonReaderOptions.Default) { _copy = raw, _trusted = true, _trustedCanonical = canonical, _position = offset + 4 };
         try
         {
             for (int i = 0; i < elements.Length; i++)
@@ -118,12 +120,12 @@ internal ref struct BsonBinaryReader
     }
 
     /// <summary>Builds the values of a lazy array from bytes the decoder validated (see <see cref="BsonArray"/>).</summary>
-    internal static BsonValue[] ReadLazyArray(byte[] raw, int offset)
+    internal static BsonValue[] ReadLazyArray(byte[] raw, int offset, bool canonical)
     {
         int end = offset + BinaryPrimitives.ReadInt32LittleEndian(raw.AsSpan(offset));
         int count = CountElements(raw, offset + 4, end - 1);
         var values = count == 0 ? [] : new BsonValue[count];
-        var reader = new BsonBinaryReader(raw, BsonReaderOptions.Default) { _copy = raw, _trusted = true, _position = offset + 4 };
+        var reader = new BsonBinaryReader(raw, BsonReaderOptions.Default) { _copy = raw, _trusted = true, _trustedCanonical = canonical, _position = offset + 4 };
         try
         {
             for (int i = 0; i < values.Length; i++)
@@ -240,11 +242,12 @@ internal ref struct BsonBinaryReader
     private BsonValue ReadLazyContainer(int limit, int depth, bool isArray)
     {
         int start = _position;
-        bool canonical = false;
+        bool canonical;
         if (_trusted)
         {
-            // Already validated; whether it is canonical is not known here, so the writer will not copy it as it is.
+            // Already validated, and canonical when its parent's walk found the whole subtree canonical.
             _position += BinaryPrimitives.ReadInt32LittleEndian(_buffer[start..]);
+            canonical = _trustedCanonical;
         }
         else
         {
