@@ -51,6 +51,35 @@ public class BsonBenchmarks
     [Benchmark(Description = "BSON decode to BsonDocument")]
     public BsonDocument BsonDecode() => BsonSerializer.Deserialize(_bson);
 
+    /// <summary>
+    /// Decode is lazy below the top level (nested documents/arrays are validated at decode but built on first use, strings
+    /// become .NET strings on first read), as JsonDocument.Parse is lazy. These two rows do the full work on both sides:
+    /// parse/decode, then visit every value and read every string and number.
+    /// </summary>
+    [Benchmark(Description = "STJ JsonDocument.Parse + read every value")]
+    public int StjParseReadAll()
+    {
+        using var doc = JsonDocument.Parse(_json);
+        return ReadAll(doc.RootElement);
+    }
+
+    [Benchmark(Description = "BSON decode + read every value")]
+    public int BsonDecodeReadAll() => ReadAll(BsonSerializer.Deserialize(_bson));
+
+    [Benchmark(Description = "BSON decode (eager) + read every value")]
+    public int BsonDecodeEagerReadAll() => ReadAll(BsonSerializer.Deserialize(_bson, BsonReaderOptions.Eager));
+
+    /// <summary>The engine's find shape: decode a stored document, change one top-level field, encode it for the wire.</summary>
+    [Benchmark(Description = "BSON decode + set one field + encode")]
+    public int BsonDecodeModifyEncode()
+    {
+        var document = BsonSerializer.Deserialize(_bson);
+        document["syncAttempts"] = 2;
+        _output.ResetWrittenCount();
+        BsonSerializer.Serialize(document, _output);
+        return _output.WrittenCount;
+    }
+
     [Benchmark(Description = "STJ JsonNode serialize")]
     public int StjSerialize()
     {
@@ -95,6 +124,76 @@ public class BsonBenchmarks
 
     [Benchmark(Description = "Extended JSON parse (relaxed)")]
     public BsonDocument ExtendedJsonParse() => BsonJson.Parse(_extendedJson);
+
+    private static int ReadAll(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+            {
+                int sum = 0;
+                foreach (var property in element.EnumerateObject())
+                {
+                    sum += ReadAll(property.Value);
+                }
+
+                return sum;
+            }
+
+            case JsonValueKind.Array:
+            {
+                int sum = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    sum += ReadAll(item);
+                }
+
+                return sum;
+            }
+
+            case JsonValueKind.String:
+                return element.GetString()!.Length;
+            case JsonValueKind.Number:
+                return (int)element.GetDouble();
+            default:
+                return 1;
+        }
+    }
+
+    private static int ReadAll(BsonValue value)
+    {
+        switch (value)
+        {
+            case BsonDocument document:
+            {
+                int sum = 0;
+                foreach (var element in document)
+                {
+                    sum += ReadAll(element.Value);
+                }
+
+                return sum;
+            }
+
+            case BsonArray array:
+            {
+                int sum = 0;
+                foreach (var item in array)
+                {
+                    sum += ReadAll(item);
+                }
+
+                return sum;
+            }
+
+            case BsonString text:
+                return text.Value.Length;
+            case BsonDateTime date:
+                return (int)date.MillisecondsSinceEpoch;
+            default:
+                return value.IsNumeric ? (int)value.ToDouble() : 1;
+        }
+    }
 
     private static int Walk(BsonDocumentView view)
     {

@@ -21,6 +21,9 @@ public static class CodecQuickCheck
         {
             var (stj, decode, walk) = (Fastest(() => bson.StjParse(), 200), Fastest(() => bson.BsonDecode().ElementCount, 200), Fastest(() => bson.BsonLazyWalk(), 200));
             Console.WriteLine($"round {round}: JsonDocument.Parse {stj:F0} ns | BSON decode {decode:F0} ns ({stj / decode:F2}x) | BsonDocumentView walk {walk:F0} ns ({stj / walk:F2}x)");
+            var (stjAll, decodeAll, eagerAll) = (Fastest(bson.StjParseReadAll, 200), Fastest(bson.BsonDecodeReadAll, 200), Fastest(bson.BsonDecodeEagerReadAll, 200));
+            Console.WriteLine($"round {round}: JsonDocument.Parse + read every value {stjAll:F0} ns | BSON decode + read every value {decodeAll:F0} ns ({stjAll / decodeAll:F2}x) | eager {eagerAll:F0} ns ({stjAll / eagerAll:F2}x)");
+            Console.WriteLine($"round {round}: BSON decode + set one field + encode {Fastest(bson.BsonDecodeModifyEncode, 200):F0} ns");
             var (eager, lazy) = (Fastest(filter.DeserializeThenMatch, 1), Fastest(filter.LazyMatchOnBytes, 1));
             Console.WriteLine($"round {round}: deserialize+match {eager / 1e6:F2} ms | lazy match {lazy / 1e6:F2} ms per 1,000 docs ({eager / lazy:F2}x, {1e12 / lazy:F0} docs/s)");
         }

@@ -76,6 +76,12 @@ public sealed partial class BsonComparer
             }
 
             case BsonType.String or BsonType.Symbol:
+                if (y is BsonString { HasUtf8: true } decoded)
+                {
+                    result = Sign(x.AsStringUtf8.SequenceCompareTo(decoded.Utf8));
+                    return true;
+                }
+
                 return TryCompareUtf8(x.AsStringUtf8, y is BsonString s ? s.Value : ((BsonSymbol)y).Name, out result);
             case BsonType.ObjectId:
                 result = Sign(x.AsObjectId.CompareTo(((BsonObjectId)y).Value));

@@ -77,7 +77,7 @@ public sealed partial class BsonComparer : IComparer<BsonValue>, IEqualityCompar
             BsonInt64 v => DecimalMath.GetNumericHashCode(v.Value),
             BsonDouble v => DecimalMath.GetNumericHashCode(v.Value),
             BsonDecimal128 v => DecimalMath.GetNumericHashCode(v.Value),
-            BsonString v => StringComparer.Ordinal.GetHashCode(v.Value),
+            BsonString v => HashString(v),
             BsonSymbol v => StringComparer.Ordinal.GetHashCode(v.Name),
             BsonDocument v => HashDocument(v),
             BsonArray v => HashArray(v),
@@ -112,6 +112,62 @@ public sealed partial class BsonComparer : IComparer<BsonValue>, IEqualityCompar
         return x.Length - y.Length;
     }
 
+    /// <summary>
+    /// Compares two BSON strings in code point order, on their UTF-8 bytes when they hold them (decoded values), so
+    /// comparing decoded strings never creates .NET strings.
+    /// </summary>
+    internal static int CompareStrings(BsonString x, BsonString y)
+    {
+        if (x.HasUtf8)
+        {
+            // Valid UTF-8 byte order is code point order, which is what CompareStrings(string, string) computes.
+            return y.HasUtf8 ? x.Utf8.SequenceCompareTo(y.Utf8) : CompareUtf8(x, y.Value);
+        }
+
+        return y.HasUtf8 ? -CompareUtf8(y, x.Value) : CompareStrings(x.Value, y.Value);
+    }
+
+    /// <summary>
+    /// A hash equal to the ordinal hash of <see cref="BsonString.Value"/> (so decoded and constructed equal strings hash
+    /// alike), computed from a decoded string's bytes through a stack buffer instead of materializing it.
+    /// </summary>
+    internal static int HashString(BsonString value)
+    {
+        if (value.HasUtf8 && value.Utf8.Length <= 256)
+        {
+            Span<char> chars = stackalloc char[256];
+            int count = System.Text.Encoding.UTF8.GetChars(value.Utf8, chars);
+            return string.GetHashCode(chars[..count]);
+        }
+
+        return StringComparer.Ordinal.GetHashCode(value.Value);
+    }
+
+    /// <summary>A decoded string's bytes against a .NET string; ASCII is compared in place, anything else as strings.</summary>
+    private static int CompareUtf8(BsonString x, string y)
+    {
+        var bytes = x.Utf8;
+        int n = Math.Min(bytes.Length, y.Length);
+        for (int i = 0; i < n; i++)
+        {
+            int a = bytes[i];
+            int b = y[i];
+            if ((a | b) >= 0x80)
+            {
+                // Non-ASCII: byte and char positions no longer line up; the exact (surrogate-aware) string order decides.
+                return CompareStrings(x.Value, y);
+            }
+
+            if (a != b)
+            {
+                return a - b;
+            }
+        }
+
+        // An equal all-ASCII prefix: the one with more bytes left has more code points left, whatever they are.
+        return bytes.Length == y.Length ? 0 : (n == y.Length ? 1 : -1);
+    }
+
     private static int FixUp(char c) => c >= 0xD800 ? (c >= 0xE000 ? c - 0x800 : c + 0x2000) : c;
 
     private static int Sign(int value) => value < 0 ? -1 : value > 0 ? 1 : 0;
@@ -130,6 +186,8 @@ public sealed partial class BsonComparer : IComparer<BsonValue>, IEqualityCompar
             case BsonType.Double:
             case BsonType.Decimal128:
                 return NumericComparer.Compare(x, y);
+            case BsonType.String when x is BsonString sx && y is BsonString sy:
+                return CompareStrings(sx, sy);
             case BsonType.String:
             case BsonType.Symbol:
                 return CompareStrings(StringOf(x), StringOf(y));

@@ -27,8 +27,12 @@ public class RobustnessTests
             byte[] input = Mutate(random, seeds[random.Next(seeds.Count)]);
             try
             {
-                BsonSerializer.Deserialize(input);
+                var decoded = BsonSerializer.Deserialize(input, i % 2 == 0 ? BsonReaderOptions.Default : BsonReaderOptions.Eager);
                 accepted++;
+                // Nested documents, arrays and strings are built lazily from the validated bytes: building them all
+                // must never fail once decoding has succeeded (validation at decode is the only place errors surface).
+                BsonSerializer.Serialize(decoded);
+                _ = decoded.ToString();
             }
             catch (BsonFormatException)
             {

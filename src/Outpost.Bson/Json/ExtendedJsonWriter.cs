@@ -33,6 +33,9 @@ internal static class ExtendedJsonWriter
 
                 writer.WriteEndArray();
                 break;
+            case BsonString s when s.HasUtf8:
+                writer.WriteStringValue(s.Utf8);
+                break;
             case BsonString s:
                 writer.WriteStringValue(s.Value);
                 break;

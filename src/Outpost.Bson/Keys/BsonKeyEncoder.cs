@@ -194,9 +194,21 @@ public static class BsonKeyEncoder
                 NumericKey.Write(buffer, value);
                 break;
             case BsonType.String:
+            {
                 buffer.WriteByte(KeyTags.String);
-                WriteString(buffer, ((BsonString)value).Value);
+                var text = (BsonString)value;
+                if (text.HasUtf8)
+                {
+                    WriteUtf8(buffer, text.Utf8);
+                }
+                else
+                {
+                    WriteString(buffer, text.Value);
+                }
+
                 break;
+            }
+
             case BsonType.Symbol:
                 buffer.WriteByte(KeyTags.String);
                 WriteString(buffer, ((BsonSymbol)value).Name);
@@ -322,8 +334,29 @@ public static class BsonKeyEncoder
         }
 
         // Rare: embedded NULs. Escape from a copy because escaping grows the bytes in place.
-        byte[] copy = span[..n].ToArray();
-        foreach (byte b in copy)
+        WriteEscaped(buffer, span[..n].ToArray());
+    }
+
+    /// <summary>A decoded string's UTF-8 bytes, encoded exactly as <see cref="WriteString"/> encodes the same text.</summary>
+    private static void WriteUtf8(KeyBuffer buffer, ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.IndexOf((byte)0) >= 0)
+        {
+            WriteEscaped(buffer, utf8);
+            return;
+        }
+
+        var span = buffer.GetSpan(utf8.Length + 2);
+        utf8.CopyTo(span);
+        span[utf8.Length] = 0x00;
+        span[utf8.Length + 1] = 0x01;
+        buffer.Advance(utf8.Length + 2);
+    }
+
+    /// <summary>Bytes with embedded NULs: each NUL becomes 00 FF so the 00 01 terminator still sorts first.</summary>
+    private static void WriteEscaped(KeyBuffer buffer, ReadOnlySpan<byte> utf8)
+    {
+        foreach (byte b in utf8)
         {
             buffer.WriteByte(b);
             if (b == 0)

@@ -25,6 +25,13 @@ internal ref struct BsonBinaryReader
     private BsonElement[]? _stack;
     private int _stackCount;
     private int _stackHighWater;
+    // One copy of the input, made on first need: decoded strings and lazy nested documents/arrays are slices of it.
+    private byte[]? _copy;
+    // True when reading bytes the decoder has already validated in full (a lazy container being built): the UTF-8
+    // checks are skipped and nested containers are not walked again.
+    private bool _trusted;
+    // For trusted bytes: whether the container being built was canonical, which makes everything inside it canonical.
+    private bool _trustedCanonical;
 
     internal BsonBinaryReader(ReadOnlySpan<byte> buffer, BsonReaderOptions options)
     {
@@ -34,6 +41,9 @@ internal ref struct BsonBinaryReader
         _stack = null;
         _stackCount = 0;
         _stackHighWater = 0;
+        _copy = null;
+        _trusted = false;
+        _trustedCanonical = false;
     }
 
     internal BsonDocument ReadTopLevel()
@@ -84,7 +94,100 @@ internal ref struct BsonBinaryReader
         }
     }
 
-    private BsonDocument ReadDocument(int limit, int depth)
+    /// <summary>Builds the elements of a lazy document from bytes the decoder validated (see <see cref="BsonDocument"/>).</summary>
+    internal static BsonElement[] ReadLazyDocument(byte[] raw, int offset, bool canonical)
+    {
+        // Trusted bytes can be counted first, so the exact array is filled directly (no pooled stack, no copy).
+        int end = offset + BinaryPrimitives.ReadInt32LittleEndian(raw.AsSpan(offset));
+        var elements = new BsonElement[CountElements(raw, offset + 4, end - 1)];
+        var reader = new BsonBinaryReader(raw, BsonReaderOptions.Default) { _copy = raw, _trusted = true, _trustedCanonical = canonical, _position = offset + 4 };
+        try
+        {
+            for (int i = 0; i < elements.Length; i++)
+            {
+                var type = (BsonType)(sbyte)raw[reader._position++];
+                string name = reader.ReadName(end - 1);
+                elements[i] = new BsonElement(name, reader.ReadValue(type, end - 1, depth: 1, name));
+            }
+
+            reader.FinishContainer(offset, end);
+            return elements;
+        }
+        finally
+        {
+            reader.ReleaseStack();
+        }
+    }
+
+    /// <summary>Builds the values of a lazy array from bytes the decoder validated (see <see cref="BsonArray"/>).</summary>
+    internal static BsonValue[] ReadLazyArray(byte[] raw, int offset, bool canonical)
+    {
+        int end = offset + BinaryPrimitives.ReadInt32LittleEndian(raw.AsSpan(offset));
+        int count = CountElements(raw, offset + 4, end - 1);
+        var values = count == 0 ? [] : new BsonValue[count];
+        var reader = new BsonBinaryReader(raw, BsonReaderOptions.Default) { _copy = raw, _trusted = true, _trustedCanonical = canonical, _position = offset + 4 };
+        try
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                var type = (BsonType)(sbyte)raw[reader._position++];
+                reader.SkipCString(end - 1);
+                values[i] = reader.ReadValue(type, end - 1, depth: 1, string.Empty);
+            }
+
+            reader.FinishContainer(offset, end);
+            return values;
+        }
+        finally
+        {
+            reader.ReleaseStack();
+        }
+    }
+
+    /// <summary>Number of elements between <paramref name="position"/> and <paramref name="end"/> of already validated bytes.</summary>
+    private static int CountElements(byte[] raw, int position, int end)
+    {
+        int count = 0;
+        while (position < end)
+        {
+            var type = (BsonType)(sbyte)raw[position];
+            position = SkipNul(raw, position + 1);
+            position += type switch
+            {
+                BsonType.Double or BsonType.DateTime or BsonType.Timestamp or BsonType.Int64 => 8,
+                BsonType.String or BsonType.JavaScript or BsonType.Symbol => 4 + ReadLength(raw, position),
+                BsonType.Document or BsonType.Array or BsonType.JavaScriptWithScope => ReadLength(raw, position),
+                BsonType.Binary => 5 + ReadLength(raw, position),
+                BsonType.ObjectId => 12,
+                BsonType.Boolean => 1,
+                BsonType.RegularExpression => SkipNul(raw, SkipNul(raw, position)) - position,
+                BsonType.DBPointer => 4 + ReadLength(raw, position) + 12,
+                BsonType.Int32 => 4,
+                BsonType.Decimal128 => 16,
+                _ => 0, // undefined, null, MinKey, MaxKey
+            };
+            count++;
+        }
+
+        return count;
+    }
+
+    private static int ReadLength(byte[] raw, int position) => BinaryPrimitives.ReadInt32LittleEndian(raw.AsSpan(position));
+
+    private static int SkipNul(byte[] raw, int position)
+    {
+        while (raw[position] != 0)
+        {
+            position++;
+        }
+
+        return position + 1;
+    }
+
+    /// <summary>One document level: its scalars are decoded, nested documents and arrays become lazy.</summary>
+    private BsonDocument ReadDocument(int limit, int depth) => new(ReadElements(limit, depth));
+
+    private BsonElement[] ReadElements(int limit, int depth)
     {
         CheckDepth(depth);
 
@@ -99,12 +202,12 @@ internal ref struct BsonBinaryReader
         }
 
         FinishContainer(start, end);
-        var document = new BsonDocument(_stack.AsSpan(mark, _stackCount - mark));
+        var elements = _stack.AsSpan(mark, _stackCount - mark).ToArray();
         Pop(mark);
-        return document;
+        return elements;
     }
 
-    private BsonArray ReadArray(int limit, int depth)
+    private BsonValue[] ReadArrayValues(int limit, int depth)
     {
         CheckDepth(depth);
 
@@ -121,10 +224,41 @@ internal ref struct BsonBinaryReader
         }
 
         FinishContainer(start, end);
-        var array = new BsonArray(_stack.AsSpan(mark, _stackCount - mark));
+        var items = _stack.AsSpan(mark, _stackCount - mark);
+        var values = items.IsEmpty ? [] : new BsonValue[items.Length];
+        for (int i = 0; i < items.Length; i++)
+        {
+            values[i] = items[i].Value;
+        }
+
         Pop(mark);
-        return array;
+        return values;
     }
+
+    /// <summary>
+    /// A nested document or array: validated in full now (so decoding still rejects exactly what it did), built later.
+    /// Its bytes stay in the decode's copy of the input, which the lazy value shares with the strings around it.
+    /// </summary>
+    private BsonValue ReadLazyContainer(int limit, int depth, bool isArray)
+    {
+        int start = _position;
+        bool canonical;
+        if (_trusted)
+        {
+            // Already validated, and canonical when its parent's walk found the whole subtree canonical.
+            _position += BinaryPrimitives.ReadInt32LittleEndian(_buffer[start..]);
+            canonical = _trustedCanonical;
+        }
+        else
+        {
+            _position = BsonValidator.ValidateContainer(_buffer, start, limit, depth, _options.MaxDepth, isArray, out canonical);
+        }
+
+        var copy = Copy();
+        return isArray ? new BsonArray(copy, start, canonical) : new BsonDocument(copy, start, canonical);
+    }
+
+    private byte[] Copy() => _copy ??= _buffer.ToArray();
 
     private readonly void CheckDepth(int depth)
     {
@@ -222,11 +356,11 @@ internal ref struct BsonBinaryReader
             case BsonType.Double:
                 return new BsonDouble(BitConverter.Int64BitsToDouble(ReadInt64(limit)));
             case BsonType.String:
-                return new BsonString(ReadString(limit));
+                return ReadBsonString(limit);
             case BsonType.Document:
-                return ReadDocument(limit, depth + 1);
+                return _options.LazyContainers || _trusted ? ReadLazyContainer(limit, depth + 1, isArray: false) : ReadDocument(limit, depth + 1);
             case BsonType.Array:
-                return ReadArray(limit, depth + 1);
+                return _options.LazyContainers || _trusted ? ReadLazyContainer(limit, depth + 1, isArray: true) : new BsonArray(ReadArrayValues(limit, depth + 1));
             case BsonType.Binary:
                 return ReadBinary(limit);
             case BsonType.Undefined:
@@ -372,6 +506,43 @@ internal ref struct BsonBinaryReader
     private string ReadString(int limit)
     {
         int at = _position;
+        var utf8 = ReadStringBytes(limit);
+        string text;
+        try
+        {
+            // Most stored strings are ASCII: one vectorized check, then a plain widening copy into the new string.
+            text = Ascii.IsValid(utf8)
+                ? string.Create(utf8.Length, utf8, static (chars, source) => Ascii.ToUtf16(source, chars, out _))
+                : StrictUtf8.GetString(utf8);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw Error("String is not valid UTF-8", at);
+        }
+
+        return text;
+    }
+
+    /// <summary>
+    /// A string value as a slice of the decode's copy of the input, validated as UTF-8 but not transcoded: the .NET
+    /// string is created by <see cref="BsonString.Value"/> on first read, if ever.
+    /// </summary>
+    private BsonString ReadBsonString(int limit)
+    {
+        int at = _position;
+        var utf8 = ReadStringBytes(limit);
+        if (!_trusted && !Ascii.IsValid(utf8) && !Utf8.IsValid(utf8))
+        {
+            throw Error("String is not valid UTF-8", at);
+        }
+
+        return new BsonString(Copy(), at + 4, utf8.Length);
+    }
+
+    /// <summary>Reads a string's length prefix and NUL terminator; returns the bytes before the NUL (not yet validated).</summary>
+    private ReadOnlySpan<byte> ReadStringBytes(int limit)
+    {
+        int at = _position;
         int length = ReadInt32(limit);
         if (length < 1)
         {
@@ -389,22 +560,8 @@ internal ref struct BsonBinaryReader
             throw Error("String is not terminated by a NUL byte", _position + length - 1);
         }
 
-        var utf8 = bytes[..^1];
-        string text;
-        try
-        {
-            // Most stored strings are ASCII: one vectorized check, then a plain widening copy into the new string.
-            text = Ascii.IsValid(utf8)
-                ? string.Create(utf8.Length, utf8, static (chars, source) => Ascii.ToUtf16(source, chars, out _))
-                : StrictUtf8.GetString(utf8);
-        }
-        catch (DecoderFallbackException)
-        {
-            throw Error("String is not valid UTF-8", at);
-        }
-
         _position += length;
-        return text;
+        return bytes[..^1];
     }
 
     /// <summary>An element name: short ASCII names come from the shared cache, others are decoded like cstrings.</summary>
@@ -451,7 +608,7 @@ internal ref struct BsonBinaryReader
             throw Error("Missing NUL terminator of a name or cstring", at);
         }
 
-        if (!Utf8.IsValid(_buffer.Slice(_position, nul)))
+        if (!_trusted && !Utf8.IsValid(_buffer.Slice(_position, nul)))
         {
             throw Error("Name or cstring is not valid UTF-8", at);
         }

@@ -62,8 +62,12 @@ internal sealed class BsonBinaryWriter : IDisposable
         switch (value)
         {
             case BsonDouble v: WriteInt64(BitConverter.DoubleToInt64Bits(v.Value)); break;
+            case BsonString v when v.HasUtf8: WriteUtf8String(v.Utf8); break;
             case BsonString v: WriteString(v.Value); break;
+            // An unbuilt decoded container with canonical bytes is copied as it is (see BsonDocument.TryGetRaw).
+            case BsonDocument v when v.TryGetRaw(out var raw): WriteBytes(raw); break;
             case BsonDocument v: WriteDocument(v, depth + 1); break;
+            case BsonArray v when v.TryGetRaw(out var raw): WriteBytes(raw); break;
             case BsonArray v: WriteArray(v, depth + 1); break;
             case BsonBinary v:
             {
@@ -160,6 +164,16 @@ internal sealed class BsonBinaryWriter : IDisposable
         span[count] = 0;
         _position += count + 1;
         BinaryPrimitives.WriteInt32LittleEndian(_buffer.AsSpan(lengthAt), count + 1);
+    }
+
+    /// <summary>A decoded string's bytes are written as they are: they were validated as UTF-8 when decoded.</summary>
+    private void WriteUtf8String(ReadOnlySpan<byte> utf8)
+    {
+        WriteInt32(utf8.Length + 1);
+        var span = GetSpan(utf8.Length + 1);
+        utf8.CopyTo(span);
+        span[utf8.Length] = 0;
+        _position += utf8.Length + 1;
     }
 
     private void WriteCString(ReadOnlySpan<char> value)

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Unicode;
 
 namespace Outpost.Bson.Serialization;
@@ -41,6 +42,19 @@ public static class BsonValidator
         return walker.Canonical;
     }
 
+    /// <summary>
+    /// Validates the document or array starting at <paramref name="position"/> (its length prefix) exactly as the decoder
+    /// would, nesting included, and returns the offset just past it; the decoder uses this for the containers it keeps lazy.
+    /// <paramref name="canonical"/> tells whether encoding the decoded container gives back exactly these bytes.
+    /// </summary>
+    internal static int ValidateContainer(ReadOnlySpan<byte> buffer, int position, int limit, int depth, int maxDepth, bool isArray, out bool canonical)
+    {
+        var walker = new Walker(buffer, maxDepth) { Position = position };
+        walker.Container(limit, depth, isArray);
+        canonical = walker.Canonical;
+        return walker.Position;
+    }
+
     /// <summary>A cursor over the bytes; mirrors BsonBinaryReader's checks step by step (keep the two in agreement).</summary>
     private ref struct Walker(ReadOnlySpan<byte> buffer, int maxDepth)
     {
@@ -48,6 +62,12 @@ public static class BsonValidator
         private int _position;
 
         public bool Canonical { get; private set; } = true;
+
+        public int Position
+        {
+            readonly get => _position;
+            set => _position = value;
+        }
 
         public void Container(int limit, int depth, bool isArray)
         {
@@ -79,6 +99,11 @@ public static class BsonValidator
 
         private static bool IsIndexKey(ReadOnlySpan<byte> name, int index)
         {
+            if (index < 10)
+            {
+                return name.Length == 1 && name[0] == '0' + index;
+            }
+
             Span<byte> expected = stackalloc byte[11];
             index.TryFormat(expected, out int written, default, System.Globalization.CultureInfo.InvariantCulture);
             return name.SequenceEqual(expected[..written]);
@@ -187,13 +212,32 @@ public static class BsonValidator
             if (length > limit - _position) throw Error($"String length {length} runs past the end of its document", at);
             var bytes = _buffer.Slice(_position, length);
             if (bytes[^1] != 0) throw Error("String is not terminated by a NUL byte", _position + length - 1);
-            if (!Utf8.IsValid(bytes[..^1])) throw Error("String is not valid UTF-8", at);
+            // Most strings are ASCII: the vectorized ASCII check is cheaper than full UTF-8 validation on short text.
+            if (!Ascii.IsValid(bytes[..^1]) && !Utf8.IsValid(bytes[..^1])) throw Error("String is not valid UTF-8", at);
             _position += length;
         }
 
         private ReadOnlySpan<byte> CString(int limit)
         {
             int at = _position;
+            // Names are short: one plain loop finds the NUL and notes any non-ASCII byte, cheaper than the vectorized
+            // search plus a separate UTF-8 validation; longer text falls back to those.
+            int end = Math.Min(limit, at + 16);
+            int bits = 0;
+            for (int i = at; i < end; i++)
+            {
+                byte b = _buffer[i];
+                if (b == 0)
+                {
+                    var name = _buffer[at..i];
+                    if (bits >= 0x80 && !Utf8.IsValid(name)) throw Error("Name or cstring is not valid UTF-8", at);
+                    _position = i + 1;
+                    return name;
+                }
+
+                bits |= b;
+            }
+
             int available = limit - _position;
             int nul = available > 0 ? _buffer.Slice(_position, available).IndexOf((byte)0) : -1;
             if (nul < 0) throw Error("Missing NUL terminator of a name or cstring", at);
@@ -221,9 +265,13 @@ public static class BsonValidator
         {
             if (count > limit - _position)
             {
-                throw Error($"Truncated input: {count} bytes needed, {Math.Max(0, limit - _position)} available", _position);
+                throw Truncated(count, limit);
             }
         }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private readonly BsonFormatException Truncated(int count, int limit) =>
+            Error($"Truncated input: {count} bytes needed, {Math.Max(0, limit - _position)} available", _position);
 
         private static BsonFormatException Error(string message, int offset) => new(message, offset);
     }

@@ -89,6 +89,12 @@ public sealed class BsonCorpusTests(ITestOutputHelper output)
             return $"cB round trip gave {Convert.ToHexString(BsonSerializer.Serialize(native))}";
         }
 
+        // The eager decoder (nested containers built during decoding) must agree byte for byte with the lazy default.
+        if (!BsonSerializer.Serialize(BsonSerializer.Deserialize(cb, BsonReaderOptions.Eager)).AsSpan().SequenceEqual(cb))
+        {
+            return "cB round trip through the eager decoder differs";
+        }
+
         string? failure = SameJson(cej, BsonJson.ToJson(native, JsonOutputMode.CanonicalExtendedJson), "cB -> cEJ");
         if (failure is not null)
         {
@@ -152,6 +158,15 @@ public sealed class BsonCorpusTests(ITestOutputHelper output)
         {
             var decoded = BsonSerializer.Deserialize(bytes);
             return $"decoded as {decoded}";
+        }
+        catch (BsonFormatException)
+        {
+        }
+
+        try
+        {
+            var decoded = BsonSerializer.Deserialize(bytes, BsonReaderOptions.Eager);
+            return $"eager decoder decoded as {decoded}";
         }
         catch (BsonFormatException)
         {
