@@ -45,8 +45,12 @@ public static class ShopfloorBenchmark
                 var batch = Photos(random, 1000, projects, run + 10);
                 var photos = engine.GetDatabase("shopfloor").GetCollection(CollectionNames.Photos);
                 await photos.DeleteAsync([new DeleteStatement { Filter = [] }]);
+                // Each timing starts once the dashboard rollups have digested the writes before it (here the delete of
+                // the previous run's photos), so neither figure carries another operation's background work.
+                await QuiesceAsync(services);
                 var ms = await TimeAsync(async () => Check(await photos.InsertAsync(Clone(batch), new InsertOptions { Ordered = false })));
                 var bare = engine.GetDatabase("bench_baseline").GetCollection("photos_" + (run + 1));
+                await QuiesceAsync(services);
                 var baseMs = await TimeAsync(async () => Check(await bare.InsertAsync(Clone(batch), new InsertOptions { Ordered = false })));
                 if (run >= 0) { insert.Add(ms); insertBase.Add(baseMs); }
             }
@@ -58,7 +62,9 @@ public static class ShopfloorBenchmark
             var sequential = new List<double>();
             for (var run = -1; run < runs; run++)
             {
+                await QuiesceAsync(services);
                 concurrent.Add(await TimeAsync(() => Task.WhenAll(Enumerable.Range(0, 50).Select(i => MixedAsync(services, devices, random, projects, i, run)))));
+                await QuiesceAsync(services);
                 sequential.Add(await TimeAsync(async () =>
                 {
                     for (var i = 0; i < 50; i++) await MixedAsync(services, devices, random, projects, i, run + 100);
@@ -68,15 +74,19 @@ public static class ShopfloorBenchmark
             sequential.RemoveAt(0);
             Report("50 concurrent mixed operations", concurrent, sequential, 10_000, 100);
             // Where the mixed figure goes: the 25 reads and the 25 creates, each group alone and concurrent.
+            await QuiesceAsync(services);
             var readsOnly = await TimeAsync(() => Task.WhenAll(Enumerable.Range(0, 25).Select(i => MixedAsync(services, devices, random, projects, i * 2, 500))));
+            await QuiesceAsync(services);
             var createsOnly = await TimeAsync(() => Task.WhenAll(Enumerable.Range(0, 25).Select(i => MixedAsync(services, devices, random, projects, i * 2 + 1, 500))));
             // The same mix with the seed repository's unbounded reads, in the same run: what the page read saves.
             var seedMix = new List<double>();
             for (var run = 0; run < runs; run++)
             {
+                await QuiesceAsync(services);
                 seedMix.Add(await TimeAsync(() => Task.WhenAll(Enumerable.Range(0, 50).Select(i => MixedAsync(services, devices, random, projects, i, run + 200, seedReads: true)))));
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  (the same 50 with the seed's unbounded reads: {Median(seedMix):F1} ms [{seedMix.Min():F0}])"));
+            await QuiesceAsync(services);
             var unbounded = await TimeAsync(() => Task.WhenAll(Enumerable.Range(0, 25).Select(_ => UnboundedReadAsync(services))));
             var paintCount = await engine.GetDatabase("shopfloor").GetCollection(CollectionNames.Photos).CountAsync(new CountOptions { Filter = new BsonDocument("departmentId", "PAINT") });
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  (of which: 25 findByDepartment page reads alone {readsOnly:F0} ms, 25 validated encrypted creates alone {createsOnly:F0} ms;"));
@@ -124,6 +134,12 @@ public static class ShopfloorBenchmark
         {
             try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>Waits until the dashboard rollups reflect every acknowledged photo write (no-op when they are off).</summary>
+    private static async Task QuiesceAsync(ShopfloorServices services)
+    {
+        if (services.Rollups is { IsReady: true } rollups) await rollups.WaitForCatchUpAsync();
     }
 
     private static async Task<bool> WaitForRollupsAsync(DashboardRollups rollups)
