@@ -15,7 +15,8 @@ namespace Shopfloor.Security;
 /// A department user therefore reads its own department's photos through its view and nothing else: the photos
 /// collection itself, other departments' views and every write are refused with Unauthorized (13). Photo writes are
 /// per document (a photo's department decides), which MongoDB roles cannot express, so they go through REST or sync
-/// where <see cref="DocumentAuthorizer"/> checks each document. The equivalent mongosh setup:
+/// where <see cref="DocumentAuthorizer"/> checks each document (decision 021 says why MongoDB itself cannot offer a
+/// department-scoped write: views are read-only, 166, and privileges name whole collections). The equivalent mongosh setup:
 /// <code>
 /// db.createView("photos_PAINT", "photos", [{ $match: { departmentId: "PAINT" } }])
 /// db.createRole({ role: "inspector_PAINT", privileges: [

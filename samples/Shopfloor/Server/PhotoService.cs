@@ -98,6 +98,47 @@ public sealed class PhotoService
         return stored is null ? null : _protector.Unprotect(stored, device, _authorizer);
     }
 
+    /// <summary>Largest page <see cref="FindByDepartmentAsync"/> returns.</summary>
+    public const int MaxDepartmentPageSize = 200;
+
+    /// <summary>
+    /// The seed's <c>findByDepartment</c> as a production list read: one page of the department's photos, newest
+    /// first, as list rows. The seed's repository returns every photo of the department, whole (its findMany passes
+    /// no options), which grows without bound with the plant's history and decrypts notes the list never shows. Here
+    /// the <c>{departmentId: 1, capturedAt: -1}</c> index serves both the filter and the order (an index scan that
+    /// stops after <paramref name="limit"/> keys past the skipped ones, no in-memory sort), and the projection leaves
+    /// out what a list does not show: the audit trail, device details and the encrypted notes and location (so no
+    /// per-row decryption; <see cref="GetAsync"/> returns the whole photo). Needs photo:read on the department.
+    /// Pages are 1-based; equal capture times keep the index's order (by <c>_id</c>), so pages do not overlap.
+    /// </summary>
+    public async Task<List<BsonDocument>> FindByDepartmentAsync(DevicePrincipal device, string departmentId, int page = 1, int limit = 50, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(departmentId);
+        if (page < 1 || limit < 1 || limit > MaxDepartmentPageSize)
+        {
+            throw new MongoException(ErrorCodes.BadValue, $"page must be ≥ 1 and limit 1–{MaxDepartmentPageSize}");
+        }
+        _authorizer.Demand(device, Permissions.PhotoRead, departmentId);
+        var options = new FindOptions
+        {
+            Filter = new BsonDocument("departmentId", departmentId),
+            Sort = new BsonDocument("capturedAt", -1),
+            Projection = DepartmentListProjection(),
+            Skip = (long)(page - 1) * limit,
+            Limit = limit,
+        };
+        return await _photos.FindListAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The fields a department list leaves out (an exclusion, so new list fields need no change here).</summary>
+    internal static BsonDocument DepartmentListProjection() => new()
+    {
+        { "auditTrail", 0 },
+        { "metadata.deviceInfo", 0 },
+        { "metadata.inspectorNotes", 0 },
+        { "metadata.location", 0 },
+    };
+
     /// <summary>The stored form (encrypted fields as ciphertext), for diagnostics and tests.</summary>
     public Task<BsonDocument?> GetStoredAsync(ObjectId id, CancellationToken cancellationToken = default) =>
         _photos.FindOneAsync(new BsonDocument("_id", id), cancellationToken: cancellationToken);

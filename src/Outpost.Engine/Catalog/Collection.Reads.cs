@@ -248,7 +248,8 @@ public sealed partial class Collection
             else
             {
                 var meta = special?.MetaOf(doc);
-                var output = projector is null ? doc : projector.Apply(doc, null, special?.Text is null ? null : meta);
+                // The executor decoded doc for this query alone, so the projection may edit it instead of copying it.
+                var output = projector is null ? doc : projector.ApplyToOwned(doc, null, special?.Text is null ? null : meta);
                 if (options.ShowRecordId) output.Set("$recordId", recordId);
                 if (options.AttachMeta && meta is { } m) output.Set("$meta." + special!.MetaName, m);
                 yield return output;

@@ -12,6 +12,7 @@ public sealed class ProjectionPlan
 {
     private readonly List<(string[] Path, Kind Kind, object? Arg)> _fields = [];
     private readonly bool _inclusion;
+    private readonly bool _editsInPlace;
     private readonly bool _includeId = true;
     private readonly QueryContext _context;
 
@@ -90,6 +91,10 @@ public sealed class ProjectionPlan
         {
             _inclusion = false; // only $slice/$meta: everything else stays
         }
+
+        // Exclusions, $slice and $meta only change the copy; $elemMatch and expressions read the source after the
+        // copy was changed, so those always work on a copy.
+        _editsInPlace = !_inclusion && _fields.TrueForAll(f => f.Kind is Kind.Exclude or Kind.Slice or Kind.Meta);
     }
 
     /// <summary>Whether the projection keeps only listed fields.</summary>
@@ -103,7 +108,18 @@ public sealed class ProjectionPlan
     }
 
     /// <summary>Projects a document (not modified); <paramref name="details"/> feeds "a.$", <paramref name="textScore"/> feeds $meta.</summary>
-    public BsonDocument Apply(BsonDocument document, MatchDetails? details = null, double? textScore = null)
+    public BsonDocument Apply(BsonDocument document, MatchDetails? details = null, double? textScore = null) =>
+        Project(document, owned: false, details, textScore);
+
+    /// <summary>
+    /// As <see cref="Apply"/>, for a document the caller owns outright (just decoded, referenced nowhere else): an
+    /// exclusion projection then removes fields from it instead of deep-copying it first, so a query that leaves out
+    /// a few fields does not build every returned document twice. The result may be <paramref name="owned"/> itself.
+    /// </summary>
+    public BsonDocument ApplyToOwned(BsonDocument owned, MatchDetails? details = null, double? textScore = null) =>
+        Project(owned, owned: true, details, textScore);
+
+    private BsonDocument Project(BsonDocument document, bool owned, MatchDetails? details, double? textScore)
     {
         ArgumentNullException.ThrowIfNull(document);
         BsonDocument result;
@@ -125,7 +141,7 @@ public sealed class ProjectionPlan
         }
         else
         {
-            result = document.DeepClone();
+            result = owned && _editsInPlace ? document : document.DeepClone();
             if (!_includeId)
             {
                 result.Remove("_id");
