@@ -3,17 +3,20 @@ using System.Runtime.InteropServices;
 namespace Outpost.Storage.Sqlite;
 
 /// <summary>
-/// A transaction's buffered writes to one tree: point writes in a hash map (deleted = <see cref="ArenaSlice.Deleted"/>)
-/// and deleted ranges. Keys and values live in the transaction's <see cref="ByteArena"/>, so the map holds no references
-/// the garbage collector must trace. The sorted view that scans merge with the snapshot is built lazily and only when
-/// a scan needs it, so a bulk insert that never scans pays hashing only; a built view is immutable, so a running scan is
-/// unaffected by later writes.
+/// A transaction's buffered writes to one tree: point writes (deleted = <see cref="ArenaSlice.Deleted"/>) and deleted
+/// ranges. Keys and values live in the transaction's <see cref="ByteArena"/>, so nothing here holds references the
+/// garbage collector must trace. Point writes start as an append-only list: a tree that is only ever written in a
+/// transaction (a non-unique index during a bulk insert: ~25 entries per document) never pays for hashing. The first
+/// read of the tree (a get, an existence check, a range delete) replays the list into a hash map, in order, so a later
+/// write of a key still replaces an earlier one. The sorted view that scans merge with the snapshot and the commit
+/// applies is built lazily; a built view is immutable, so a running scan is unaffected by later writes.
 /// </summary>
 internal sealed class TreeOverlay
 {
     private readonly ArenaKeyComparer _comparer;
-    private readonly Dictionary<ArenaSlice, ArenaSlice> _writes;
-    private readonly Dictionary<ArenaSlice, ArenaSlice>.AlternateLookup<ReadOnlySpan<byte>> _bySpan;
+    private List<Entry>? _appended = [];
+    private Dictionary<ArenaSlice, ArenaSlice>? _writes;
+    private Dictionary<ArenaSlice, ArenaSlice>.AlternateLookup<ReadOnlySpan<byte>> _bySpan;
     private Entry[]? _sorted;
 
     public TreeOverlay(long tree, ByteArena arena)
@@ -21,8 +24,6 @@ internal sealed class TreeOverlay
         Tree = tree;
         Arena = arena;
         _comparer = new ArenaKeyComparer(arena);
-        _writes = new Dictionary<ArenaSlice, ArenaSlice>(_comparer);
-        _bySpan = _writes.GetAlternateLookup<ReadOnlySpan<byte>>();
     }
 
     /// <summary>A buffered write in key order: its key, and its value or <see cref="ArenaSlice.Deleted"/>.</summary>
@@ -32,7 +33,8 @@ internal sealed class TreeOverlay
 
     public ByteArena Arena { get; }
 
-    public int Count => _writes.Count;
+    /// <summary>Buffered point writes (a key written twice before the tree was first read counts twice).</summary>
+    public int Count => _appended?.Count ?? _writes!.Count;
 
     public List<KeyRange>? DeletedRanges { get; private set; }
 
@@ -40,14 +42,34 @@ internal sealed class TreeOverlay
     public void Set(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool deleted = false)
     {
         var stored = deleted ? ArenaSlice.Deleted : Arena.Add(value);
-        if (_bySpan.TryGetValue(key, out var existingKey, out _)) _writes[existingKey] = stored;
-        else _writes.Add(Arena.Add(key), stored);
         _sorted = null;
+        if (_appended is not null)
+        {
+            _appended.Add(new Entry(Arena.Add(key), stored));
+            return;
+        }
+
+        if (_bySpan.TryGetValue(key, out var existingKey, out _)) _writes![existingKey] = stored;
+        else _writes!.Add(Arena.Add(key), stored);
+    }
+
+    /// <summary>Switches to the hash map (once): replays the appended writes in order, so the last write of a key wins.</summary>
+    private Dictionary<ArenaSlice, ArenaSlice> Map()
+    {
+        if (_writes is not null) return _writes;
+        var appended = _appended!;
+        var writes = new Dictionary<ArenaSlice, ArenaSlice>(appended.Count, _comparer);
+        foreach (var entry in appended) writes[entry.Key] = entry.Value;
+        _writes = writes;
+        _bySpan = writes.GetAlternateLookup<ReadOnlySpan<byte>>();
+        _appended = null;
+        return writes;
     }
 
     /// <summary>Whether the transaction wrote <paramref name="key"/>; <paramref name="value"/> is null when it deleted it.</summary>
     public bool TryGet(ReadOnlySpan<byte> key, out byte[]? value)
     {
+        Map();
         if (!_bySpan.TryGetValue(key, out var slice))
         {
             value = null;
@@ -61,6 +83,7 @@ internal sealed class TreeOverlay
     /// <summary>Whether the transaction wrote <paramref name="key"/>; <paramref name="deleted"/> says whether that write deleted it.</summary>
     public bool Contains(ReadOnlySpan<byte> key, out bool deleted)
     {
+        Map();
         var found = _bySpan.TryGetValue(key, out var slice);
         deleted = found && slice.IsDeleted;
         return found;
@@ -68,15 +91,16 @@ internal sealed class TreeOverlay
 
     public void DeleteRange(in KeyRange range)
     {
+        var writes = Map();
         List<ArenaSlice>? doomed = null;
-        foreach (var key in _writes.Keys)
+        foreach (var key in writes.Keys)
         {
             if (range.Contains(Arena.Get(key))) (doomed ??= []).Add(key);
         }
 
         if (doomed is not null)
         {
-            foreach (var key in doomed) _writes.Remove(key);
+            foreach (var key in doomed) writes.Remove(key);
         }
 
         (DeletedRanges ??= []).Add(range);
@@ -86,7 +110,13 @@ internal sealed class TreeOverlay
     /// <summary>The written keys as new arrays (conflict tracking, which runs only while transactions overlap).</summary>
     public IEnumerable<byte[]> KeyArrays()
     {
-        foreach (var key in _writes.Keys) yield return Arena.ToArray(key);
+        if (_appended is not null)
+        {
+            foreach (var entry in _appended) yield return Arena.ToArray(entry.Key);
+            yield break;
+        }
+
+        foreach (var key in _writes!.Keys) yield return Arena.ToArray(key);
     }
 
     public ReadOnlySpan<byte> KeyOf(in Entry entry) => Arena.Get(entry.Key);
@@ -105,26 +135,15 @@ internal sealed class TreeOverlay
         return false;
     }
 
+    /// <summary>The buffered point writes in key order, one per key (its last write).</summary>
     public Entry[] Sorted
     {
         get
         {
             if (_sorted is not null) return _sorted;
-            var sorted = new Entry[_writes.Count];
-            var i = 0;
-            foreach (var pair in _writes) sorted[i++] = new Entry(pair.Key, pair.Value);
-            // A struct comparer over a chunk array snapshot: the sort is specialized for it and the comparison inlined
-            // (a delegate comparing through the arena cost as much as applying the batch to SQLite).
-            sorted.AsSpan().Sort(new EntryKeyOrder(Arena.Chunks()));
-            _sorted = sorted;
-            return sorted;
+            _sorted = _appended is not null ? EntrySorter.SortLastWins(CollectionsMarshal.AsSpan(_appended), Arena) : EntrySorter.Sort(_writes!, Arena);
+            return _sorted;
         }
-    }
-
-    private readonly struct EntryKeyOrder(byte[][] chunks) : IComparer<Entry>
-    {
-        public int Compare(Entry x, Entry y) =>
-            chunks[x.Key.Chunk].AsSpan(x.Key.Offset, x.Key.Length).SequenceCompareTo(chunks[y.Key.Chunk].AsSpan(y.Key.Offset, y.Key.Length));
     }
 
     /// <summary>Index of the first sorted entry at or above the range's lower bound.</summary>

@@ -188,6 +188,39 @@ public sealed class CrudTests
 
     [Theory]
     [MemberData(nameof(TestEngine.Backends), MemberType = typeof(TestEngine))]
+    public async Task Update_delete_and_findAndModify_target_by_their_collation_even_on_an_indexed_field(string backend)
+    {
+        // With an index on k, binary index bounds for "K" would miss "k": under a strength-2 collation the targeting must
+        // match case-insensitively (as find does), and a sorted findAndModify must order by the collation.
+        await using var t = await TestEngine.StartAsync(backend);
+        var coll = t.Db.GetCollection("c");
+        await coll.CreateIndexesAsync([new IndexModel { Keys = Doc(("k", 1)) }], cancellationToken: Ct);
+        await coll.InsertAsync([Doc(("_id", 1), ("k", "k"), ("n", 0)), Doc(("_id", 2), ("k", "x"), ("n", 0)), Doc(("_id", 3), ("k", "K"), ("n", 0))], cancellationToken: Ct);
+        var caseInsensitive = Doc(("locale", "en"), ("strength", 2));
+
+        var binary = await coll.UpdateAsync([new UpdateStatement { Filter = Doc(("k", "K")), Update = Doc(("$inc", Doc(("n", 1)))), Multi = true }], cancellationToken: Ct);
+        Assert.Equal(1, binary.N);
+        var collated = await coll.UpdateAsync([new UpdateStatement { Filter = Doc(("k", "K")), Update = Doc(("$inc", Doc(("n", 10)))), Multi = true, Collation = caseInsensitive }], cancellationToken: Ct);
+        Assert.Equal(2, collated.N);
+        Assert.Equal(new[] { 10, 0, 11 }, (await coll.FindAllAsync()).OrderBy(d => d["_id"].AsInt32).Select(d => d["n"].AsInt32).ToArray());
+
+        var updateOne = await coll.UpdateAsync([new UpdateStatement { Filter = Doc(("k", Doc(("$in", new BsonArray { "X" })))), Update = Doc(("$set", Doc(("n", 5)))), Collation = caseInsensitive }], cancellationToken: Ct);
+        Assert.Equal(1, updateOne.N);
+        Assert.Equal(5, Assert.Single(await coll.FindAllAsync(Doc(("_id", 2))))["n"].AsInt32);
+
+        // Sorted by k descending under the collation "k" and "K" tie (then the first found wins), "x" sorts above both.
+        var top = await coll.FindAndModifyAsync(new FindAndModifyOptions { Query = Doc(("k", Doc(("$gte", "K")))), Sort = Doc(("k", -1)), Update = Doc(("$set", Doc(("top", true)))), Collation = caseInsensitive }, cancellationToken: Ct);
+        Assert.Equal(2, top.Value!["_id"].AsInt32);
+
+        var deleteOne = await coll.DeleteAsync([new DeleteStatement { Filter = Doc(("k", "K")), Limit = 1, Collation = caseInsensitive }], cancellationToken: Ct);
+        Assert.Equal(1, deleteOne.N);
+        var deleteMany = await coll.DeleteAsync([new DeleteStatement { Filter = Doc(("k", "k")), Collation = caseInsensitive }], cancellationToken: Ct);
+        Assert.Equal(1, deleteMany.N);
+        Assert.Equal(2, Assert.Single(await coll.FindAllAsync())["_id"].AsInt32);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestEngine.Backends), MemberType = typeof(TestEngine))]
     public async Task FindAndModify_returns_before_or_after_and_upserts(string backend)
     {
         await using var t = await TestEngine.StartAsync(backend);

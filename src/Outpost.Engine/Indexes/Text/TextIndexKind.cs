@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text;
 using Outpost.Bson;
 using Outpost.Engine.Keys;
 
@@ -15,6 +17,16 @@ internal sealed class TextIndexKind : IIndexKind
     private readonly double? _wildcardWeight;
     private readonly IKeyEncoder _encoder;
 
+    // Lower-case ASCII token → its encoded index key in the default language (null: a stop word). Inserting a document
+    // otherwise folds, stems and encodes each of its ~20 tokens anew, though a collection's notes reuse a small
+    // vocabulary. Bounded: once full it is emptied and refilled, so one-off tokens (file names, ids) cannot crowd the
+    // vocabulary out for good.
+    private const int TermCacheCapacity = 65_536;
+    private const int MaxCachedTokenLength = 64;
+    private int _termKeyCount;
+    private readonly ConcurrentDictionary<string, byte[]?> _termKeys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte[]?>.AlternateLookup<ReadOnlySpan<char>> _termKeysBySpan;
+
     public TextIndexKind(BsonDocument keyPattern, BsonDocument spec, IKeyEncoder encoder)
     {
         KeyPattern = keyPattern;
@@ -30,6 +42,7 @@ internal sealed class TextIndexKind : IIndexKind
         }
 
         _fields = [.. fields];
+        _termKeysBySpan = _termKeys.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public BsonDocument KeyPattern { get; }
@@ -40,9 +53,81 @@ internal sealed class TextIndexKind : IIndexKind
 
     public string LanguageOverride { get; }
 
+    /// <summary>One key per distinct term of the document (the terms <see cref="ScoreDocument"/> scores).</summary>
     public bool GenerateKeys(BsonDocument document, List<byte[]> keys)
     {
-        foreach (var term in ScoreDocument(document, false, false, null).Keys) keys.Add(EncodeTerm(term));
+        if (_wildcardWeight is not null)
+        {
+            foreach (var term in ScoreDocument(document, false, false, null).Keys) keys.Add(EncodeTerm(term));
+            return false;
+        }
+
+        // Keys only need the distinct terms, not their scores: tokens are read as spans and looked up in the term cache.
+        var language = LanguageOf(document);
+        var cached = string.Equals(language, DefaultLanguage, StringComparison.Ordinal);
+        var first = keys.Count;
+        var values = new List<BsonValue>();
+        foreach (var (parts, _, _) in _fields)
+        {
+            values.Clear();
+            Collect(document, parts, 0, values);
+            foreach (var v in values)
+                if (v is BsonString s) AddTermKeys(s.Value, language, cached, keys, first);
+        }
+
+        return false;
+    }
+
+    private void AddTermKeys(string text, string language, bool cached, List<byte[]> keys, int first)
+    {
+        Span<char> lower = stackalloc char[MaxCachedTokenLength];
+        var span = text.AsSpan();
+        var start = -1;
+        for (var i = 0; i <= span.Length; i++)
+        {
+            var inToken = i < span.Length && TextAnalyzer.IsTokenChar(span[i]);
+            if (inToken)
+            {
+                if (start < 0) start = i;
+                continue;
+            }
+
+            if (start < 0) continue;
+            var token = span[start..i];
+            start = -1;
+            byte[]? key;
+            // Tokens with digits are mostly one-off identifiers (file names, serial numbers): analyzed, never cached.
+            if (cached && token.Length <= MaxCachedTokenLength && Ascii.IsValid(token) && token.IndexOfAnyInRange('0', '9') < 0)
+            {
+                Ascii.ToLower(token, lower, out var written);
+                var folded = lower[..written];
+                if (!_termKeysBySpan.TryGetValue(folded, out key))
+                {
+                    // The lower-cased ASCII token analyzes exactly like the token itself (folding ASCII only lowers it).
+                    var word = folded.ToString();
+                    var term = TextAnalyzer.Term(word, language, false, false);
+                    key = term is null ? null : EncodeTerm(term);
+                    if (_termKeys.TryAdd(word, key) && Interlocked.Increment(ref _termKeyCount) > TermCacheCapacity)
+                    {
+                        _termKeys.Clear();
+                        Interlocked.Exchange(ref _termKeyCount, 0);
+                    }
+                }
+            }
+            else
+            {
+                var term = TextAnalyzer.Term(token.ToString(), language, false, false);
+                key = term is null ? null : EncodeTerm(term);
+            }
+
+            if (key is not null && !ContainsKey(keys, first, key)) keys.Add(key);
+        }
+    }
+
+    private static bool ContainsKey(List<byte[]> keys, int first, byte[] key)
+    {
+        for (var i = first; i < keys.Count; i++)
+            if (ReferenceEquals(keys[i], key) || keys[i].AsSpan().SequenceEqual(key)) return true;
         return false;
     }
 
