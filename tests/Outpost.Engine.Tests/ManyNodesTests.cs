@@ -66,29 +66,58 @@ public sealed class ManyNodesTests
 
         // Node B keeps inserting documents whose u repeats an existing one while node A builds a unique index on u:
         // before the build they are accepted (the build then fails), after it they must be refused (code 11000).
+        // After a failed build the writers pause while A removes the extras, and resume a little later each attempt,
+        // racing the next build's start — so the race is exercised and the build still succeeds on a loaded machine.
         using var stop = new CancellationTokenSource();
         var next = 1_000;
+        var paused = 0;
+        var inFlight = 0;
         var writers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
-                var id = Interlocked.Increment(ref next);
-                var result = await onB.InsertAsync([Doc(("_id", id), ("u", id % 300))], cancellationToken: Ct);
-                if (result.WriteErrors.Count > 0) Assert.Equal(11000, result.WriteErrors[0].Code);
+                // Announce the insert before looking at the flag, so A's wait for zero in flight cannot miss it.
+                Interlocked.Increment(ref inFlight);
+                if (Volatile.Read(ref paused) == 1)
+                {
+                    Interlocked.Decrement(ref inFlight);
+                    await Task.Delay(1, Ct);
+                    continue;
+                }
+
+                try
+                {
+                    var id = Interlocked.Increment(ref next);
+                    var result = await onB.InsertAsync([Doc(("_id", id), ("u", id % 300))], cancellationToken: Ct);
+                    if (result.WriteErrors.Count > 0) Assert.Equal(11000, result.WriteErrors[0].Code);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref inFlight);
+                }
             }
         }, Ct)).ToList();
         await Task.Delay(20, Ct);
         var built = false;
         for (var attempt = 0; attempt < 50 && !built; attempt++)
         {
+            var build = onA.CreateIndexesAsync([new IndexModel { Keys = Doc(("u", 1)), Unique = true }], cancellationToken: Ct);
+            if (attempt > 0)
+            {
+                await Task.Delay(attempt * 5, Ct);
+                Volatile.Write(ref paused, 0);
+            }
+
             try
             {
-                await onA.CreateIndexesAsync([new IndexModel { Keys = Doc(("u", 1)), Unique = true }], cancellationToken: Ct);
+                await build;
                 built = true;
             }
             catch (MongoException e) when (e.Code == 11000)
             {
-                // A duplicate got in before the build: remove the extra documents and try again.
+                // A duplicate got in before the build: pause the writers, remove the extra documents and try again.
+                Volatile.Write(ref paused, 1);
+                while (Volatile.Read(ref inFlight) > 0) await Task.Delay(1, Ct);
                 await onA.DeleteAsync([new DeleteStatement { Filter = Doc(("_id", Doc(("$gte", 1_000)))), Limit = 0 }], cancellationToken: Ct);
             }
         }
