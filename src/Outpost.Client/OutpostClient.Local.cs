@@ -235,11 +235,11 @@ public sealed partial class OutpostClient
             await foreach (var view in cursor.WithCancellation(cancellationToken).ConfigureAwait(false)) present[view["_id"]] = view;
             views[collection] = present;
         }
-        var upserts = new Dictionary<string, List<UpdateStatement>>(StringComparer.Ordinal);
+        var upserts = new Dictionary<string, List<BsonDocument>>(StringComparer.Ordinal);
         var inserts = new Dictionary<string, List<BsonDocument>>(StringComparer.Ordinal);
         var deletes = new Dictionary<string, List<DeleteStatement>>(StringComparer.Ordinal);
-        var replacedKeys = new BsonArray();
         var newRecords = new List<BsonDocument>();
+        var replacedRecords = new List<BsonDocument>();
         foreach (var change in changes)
         {
             var key = Key(change.Collection, change.Id);
@@ -259,7 +259,7 @@ public sealed partial class OutpostClient
                     // The view is already this version (typically this device's own edit coming back): only the record moves.
                 }
                 else if (viewExists)
-                    (upserts.TryGetValue(change.Collection, out var list) ? list : upserts[change.Collection] = []).Add(new UpdateStatement { Filter = new BsonDocument("_id", change.Id), Update = change.Document!, Upsert = true });
+                    (upserts.TryGetValue(change.Collection, out var list) ? list : upserts[change.Collection] = []).Add(change.Document!);
                 else
                     (inserts.TryGetValue(change.Collection, out var list) ? list : inserts[change.Collection] = []).Add(change.Document!);
             }
@@ -269,21 +269,19 @@ public sealed partial class OutpostClient
                 { "_id", key }, { "base", removed ? BsonNull.Value : change.Document! }, { "bmeta", removed ? BsonNull.Value : (BsonValue?)change.Metadata ?? BsonNull.Value },
                 { "lmeta", BsonNull.Value }, { "status", status },
             };
-            if (record is not null) replacedKeys.Add(key);
-            newRecords.Add(replacement);
+            (record is null ? newRecords : replacedRecords).Add(replacement);
             if (!touched.TryGetValue(change.Collection, out var ids)) touched[change.Collection] = ids = [];
             ids.Add(change.Id);
         }
         foreach (var (collection, list) in inserts)
             ThrowOnErrors(await AppDatabase.GetCollection(collection).InsertAsync(list, null, context, cancellationToken).ConfigureAwait(false));
         foreach (var (collection, list) in upserts)
-            ThrowOnErrors(await AppDatabase.GetCollection(collection).UpdateAsync(list, null, context, cancellationToken).ConfigureAwait(false));
+            await AppDatabase.GetCollection(collection).ReplaceByIdAsync(list, context, cancellationToken).ConfigureAwait(false);
         foreach (var (collection, list) in deletes)
             ThrowOnErrors(await AppDatabase.GetCollection(collection).DeleteAsync(list, null, context, cancellationToken).ConfigureAwait(false));
-        // Records are this device's private bookkeeping (nothing watches them), so replacing many is one multi-delete
-        // plus one bulk insert instead of an upsert statement per record (each compiled, planned and looked up alone).
-        if (replacedKeys.Count > 0)
-            ThrowOnErrors(await docs.DeleteAsync([new DeleteStatement { Filter = new BsonDocument("_id", new BsonDocument("$in", replacedKeys)), Limit = 0 }], null, context, cancellationToken).ConfigureAwait(false));
+        // Records are stored by _id in one call (a point read and a write each), not as an upsert statement per record
+        // (each compiled, planned and looked up alone) nor a multi-delete plus a bulk insert (two writes per record).
+        if (replacedRecords.Count > 0) await docs.ReplaceByIdAsync(replacedRecords, context, cancellationToken).ConfigureAwait(false);
         if (newRecords.Count > 0) ThrowOnErrors(await docs.InsertAsync(newRecords, null, context, cancellationToken).ConfigureAwait(false));
     }
 
