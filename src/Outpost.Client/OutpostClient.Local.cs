@@ -181,16 +181,21 @@ public sealed partial class OutpostClient
         var last = new Dictionary<(string, BsonValue), SyncChange>(new IdComparer());
         foreach (var change in changes) last[(change.Collection, change.Id)] = change;
         if (last.Count == 0) return;
-        if (await SyncDb.GetCollection("outbox").CountAsync(null, context, cancellationToken).ConfigureAwait(false) == 0)
+        // Documents with no operation waiting (one indexed query tells) take the batched path; only the others are
+        // rebased one by one. A push acknowledgement applies its versions while later batches still wait in the outbox.
+        var pending = await PendingKeysAsync(context, last.Keys, cancellationToken).ConfigureAwait(false);
+        var quiet = new List<SyncChange>(last.Count);
+        foreach (var (key, change) in last)
+            if (!pending.Contains(key)) quiet.Add(change);
+        if (quiet.Count > 0) await ApplyWithoutPendingAsync(context, quiet, touched, cancellationToken).ConfigureAwait(false);
+        foreach (var (key, change) in last)
         {
-            await ApplyWithoutPendingAsync(context, last.Values, touched, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-        foreach (var change in last.Values)
-        {
+            if (!pending.Contains(key)) continue;
             var docs = SyncDb.GetCollection("docs");
             var record = (await FindAsync(docs, new BsonDocument("_id", Key(change.Collection, change.Id)), context, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+            if (IsOlderThanHeld(record, change)) continue;
             var set = new BsonDocument();
+            if (change.Position > 0) set.Add("pos", change.Position);
             if (change.Removed || change.Document is null)
             {
                 set.Add("base", BsonNull.Value);
@@ -245,6 +250,7 @@ public sealed partial class OutpostClient
             var key = Key(change.Collection, change.Id);
             bool removed = change.Removed || change.Document is null;
             existing.TryGetValue(key, out var record);
+            if (IsOlderThanHeld(record, change)) continue;
             bool viewExists = views[change.Collection].TryGetValue(change.Id, out var currentView);
             if (removed)
             {
@@ -269,6 +275,7 @@ public sealed partial class OutpostClient
                 { "_id", key }, { "base", removed ? BsonNull.Value : change.Document! }, { "bmeta", removed ? BsonNull.Value : (BsonValue?)change.Metadata ?? BsonNull.Value },
                 { "lmeta", BsonNull.Value }, { "status", status },
             };
+            if (change.Position > 0) replacement.Add("pos", change.Position);
             (record is null ? newRecords : replacedRecords).Add(replacement);
             if (!touched.TryGetValue(change.Collection, out var ids)) touched[change.Collection] = ids = [];
             ids.Add(change.Id);
@@ -284,6 +291,14 @@ public sealed partial class OutpostClient
         if (replacedRecords.Count > 0) await docs.ReplaceByIdAsync(replacedRecords, context, cancellationToken).ConfigureAwait(false);
         if (newRecords.Count > 0) ThrowOnErrors(await docs.InsertAsync(newRecords, null, context, cancellationToken).ConfigureAwait(false));
     }
+
+    /// <summary>
+    /// Whether the record holds a server version from a later change-log position than <paramref name="change"/>: a
+    /// push reply hands this device its documents' new versions before the pull reaches the log entries in between
+    /// (whose echo it skips), and those older entries must not take the newer version back.
+    /// </summary>
+    private static bool IsOlderThanHeld(BsonDocument? record, SyncChange change) =>
+        record is not null && change.Position > 0 && record.TryGetValue("pos", out var held) && held.IsNumeric && change.Position <= held.ToInt64();
 
     /// <summary>Whether a record already holds exactly this server version (bytes of document and metadata) with nothing local on top.</summary>
     private static bool SameServerCopy(BsonDocument record, SyncChange change)

@@ -1,4 +1,5 @@
 using Outpost.Bson;
+using Outpost.Engine.Catalog;
 using Outpost.Engine.Writes;
 
 namespace Outpost.Engine;
@@ -38,7 +39,9 @@ public sealed partial class Collection
                 }
                 var bytes = DocumentWriter.Serialize(prepared);
                 if (bytes.AsSpan().SequenceEqual(stored)) continue;
-                var before = BsonSerializer.Deserialize(stored);
+                // The old version is decoded only when something reads it: index keys to remove, a pre-image, capped
+                // sizes, moderate validation. Sync's records and views need none of these, and decoding was most of the cost.
+                var before = NeedsBefore(current) ? BsonSerializer.Deserialize(stored) : [];
                 Validate(current, prepared, before, false);
                 await Engine.Writer.ReplaceAsync(tx, current, idKey, before, prepared, null, context, cancellationToken, bytes).ConfigureAwait(false);
                 written++;
@@ -46,4 +49,7 @@ public sealed partial class Collection
             return written;
         }, cancellationToken, Namespace).ConfigureAwait(false);
     }
+
+    private static bool NeedsBefore(CollectionState state) =>
+        state.Indexes.Length > 1 || state.IsCapped || state.Options.ChangeStreamPreAndPostImages || state.Validator is not null;
 }

@@ -9,7 +9,9 @@ namespace Outpost.Sync.Server;
 /// sync reader walks are skipped (sync's own writes, metadata, other collections), and decoding a ~3 KB entry only to
 /// look at its collection name was the reader's largest cost.
 /// </summary>
-internal readonly record struct ChangeLogEntryHeader(string Op, string Collection, BsonValue? Id, bool FromSync)
+/// For a push's writes, <c>Origin</c> is the pushing client id and <c>OriginSeq</c> the push's first applied sequence
+/// (the session's <c>c</c> and <c>a</c>).
+internal readonly record struct ChangeLogEntryHeader(string Op, string Collection, BsonValue? Id, bool FromSync, string? Origin = null, long OriginSeq = 0)
 {
     private static readonly byte[] SyncSessionId = Encoding.UTF8.GetBytes("outpost-sync");
 
@@ -24,6 +26,8 @@ internal readonly record struct ChangeLogEntryHeader(string Op, string Collectio
         string? op = null, collection = null;
         BsonValue? id = null;
         bool fromSync = false, dbMatches = false;
+        string? origin = null;
+        long originSeq = 0;
         foreach (var element in new BsonDocumentView(entry))
         {
             var name = element.Name;
@@ -52,13 +56,18 @@ internal readonly record struct ChangeLogEntryHeader(string Op, string Collectio
             }
             else if (name.SequenceEqual("lsid"u8))
             {
-                fromSync = element.Value.Type == BsonType.Document
-                    && element.Value.AsDocument.TryGetElement("id"u8, out var lid)
-                    && lid.Type == BsonType.String && lid.AsStringUtf8.SequenceEqual(SyncSessionId);
+                if (element.Value.Type != BsonType.Document) continue;
+                var session = element.Value.AsDocument;
+                fromSync = session.TryGetElement("id"u8, out var lid) && lid.Type == BsonType.String && lid.AsStringUtf8.SequenceEqual(SyncSessionId);
+                if (fromSync && session.TryGetElement("c"u8, out var c) && c.Type == BsonType.String && session.TryGetElement("a"u8, out var a) && a.Type == BsonType.Int64)
+                {
+                    origin = c.AsString;
+                    originSeq = a.AsInt64;
+                }
             }
         }
         if (op is null || collection is null || !dbMatches) return false;
-        header = new ChangeLogEntryHeader(op, collection, id, fromSync);
+        header = new ChangeLogEntryHeader(op, collection, id, fromSync, origin, originSeq);
         return true;
     }
 }

@@ -15,10 +15,17 @@ public sealed partial class SyncService
     public async Task<ChangeBatch> PullAsync(SyncPrincipal principal, PullRequest request, CancellationToken cancellationToken)
     {
         var subs = Bind(principal, request.Subscriptions);
-        return await ReadBatchAsync(subs, request.Checkpoint, request.Limit, cancellationToken).ConfigureAwait(false);
+        var echoes = request.ClientId is not null && request.Echoes is { Count: > 0 } e ? new HashSet<long>(e) : null;
+        return await ReadBatchAsync(subs, request.Checkpoint, request.Limit, cancellationToken, request.ClientId, echoes).ConfigureAwait(false);
     }
 
-    private async Task<ChangeBatch> ReadBatchAsync(List<BoundSubscription> subs, long checkpoint, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Up to <c>limit</c> log entries after <c>checkpoint</c> as the subscriptions see them. With <c>clientId</c> and
+    /// <c>echoes</c>, entries of that client's pushes named there are left out: the client holds their versions from the
+    /// push replies (and never lets an older version replace them).
+    /// </summary>
+    private async Task<ChangeBatch> ReadBatchAsync(List<BoundSubscription> subs, long checkpoint, int limit, CancellationToken cancellationToken,
+        string? clientId = null, HashSet<long>? echoes = null)
     {
         if (checkpoint < 0) throw SyncProtocolException.BadValue("checkpoint must be >= 0");
         var oldest = await _engine.Storage.GetOldestLogPositionAsync(cancellationToken).ConfigureAwait(false);
@@ -35,17 +42,18 @@ public sealed partial class SyncService
             // Most entries are of other collections (sync's metadata beside every synced write): decided from the
             // header bytes, only the synced collections' entries are decoded.
             if (!ChangeLogEntryHeader.TryRead(entry.Data, DatabaseUtf8, NoId, out var header) || !_rules.ContainsKey(header.Collection)) continue;
+            if (echoes is not null && header.Origin == clientId && echoes.Contains(header.OriginSeq)) continue;
             var record = BsonSerializer.Deserialize(entry.Data);
             var post = record.TryGetValue("doc", out var d) && d is BsonDocument dd ? dd : null;
             var pre = record.TryGetValue("pre", out var p) && p is BsonDocument pd ? pd : null;
             if (post is not null && AnyMatches(subs, header.Collection, post))
             {
                 needMeta.Add((changes.Count, header.Collection, record["id"]));
-                changes.Add(new SyncChange(header.Collection, record["id"], post, null, false));
+                changes.Add(new SyncChange(header.Collection, record["id"], post, null, false, entry.Position));
             }
             else if (pre is not null && AnyMatches(subs, header.Collection, pre))
             {
-                changes.Add(new SyncChange(header.Collection, record["id"], null, null, true));
+                changes.Add(new SyncChange(header.Collection, record["id"], null, null, true, entry.Position));
             }
         }
         if (needMeta.Count > 0)

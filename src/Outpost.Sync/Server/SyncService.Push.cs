@@ -43,14 +43,21 @@ public sealed partial class SyncService
     /// foreign write whose commit time is not known yet.</returns>
     private async Task<PushResponse?> PushOnceAsync(SyncPrincipal principal, PushRequest request, bool stampUnknownForeignWrites, CancellationToken cancellationToken)
     {
-        await using var txn = await _engine.StartTransactionAsync(SyncTransaction, cancellationToken).ConfigureAwait(false);
-        var context = new OperationContext { Transaction = txn };
         var clients = DataCollection(Options.ClientsCollection);
+        // The push's change-log entries carry the client id and the push's first sequence in their session, so a pull
+        // of this client can leave them out once it holds the versions this reply carries. The sequence is read before
+        // the transaction starts (its session is fixed then) and checked inside it.
+        var committed = (await FindAllAsync(clients, new BsonDocument("_id", request.ClientId), null, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        long echoSeq = (committed is null ? 0 : committed["acked"].ToInt64()) + 1;
+        var session = new BsonDocument { { "id", SyncSession["id"] }, { "c", request.ClientId }, { "a", echoSeq } };
+        await using var txn = await _engine.StartTransactionAsync(new TransactionOptions { Session = session }, cancellationToken).ConfigureAwait(false);
+        var context = new OperationContext { Transaction = txn };
         var record = (await FindAllAsync(clients, new BsonDocument("_id", request.ClientId), context, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
         if (record is not null && record["sub"].AsString != principal.Subject)
             throw SyncProtocolException.Forbidden("this client id belongs to another subject");
         long acked = record is null ? 0 : record["acked"].ToInt64();
         long ackedBefore = acked;
+        if (acked + 1 != echoSeq) throw new MongoException(ErrorCodes.WriteConflict, "WriteConflict", "a concurrent push of the same client id"); // retried
         var results = new List<OperationResult>();
         var batch = new PushBatch(this, context, principal);
         await batch.PrefetchAsync(request.Operations, acked, cancellationToken).ConfigureAwait(false);
@@ -80,11 +87,9 @@ public sealed partial class SyncService
                 Upsert = true,
             }], null, context, cancellationToken).ConfigureAwait(false);
             await txn.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return new PushResponse(request.ClientId, acked, Clock.Now().Value, results, txn.CommitLogPosition, echoSeq, batch.Versions());
         }
-        else
-        {
-            await txn.AbortAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await txn.AbortAsync(cancellationToken).ConfigureAwait(false);
         return new PushResponse(request.ClientId, acked, Clock.Now().Value, results);
     }
 
@@ -314,6 +319,32 @@ public sealed partial class SyncService
             loaded = new Loaded(state, dirty);
             _states[(collection, id)] = loaded;
             return loaded;
+        }
+
+        /// <summary>
+        /// The written version of every document of this batch, as a pull would deliver it to the pushing client: the
+        /// document and its metadata when it exists and matches the collection's read rule for the principal, a removal
+        /// otherwise (the client narrows further by its own subscriptions).
+        /// </summary>
+        public List<SyncChange> Versions()
+        {
+            var versions = new List<SyncChange>();
+            var readFilters = new Dictionary<string, QueryFilter?>(StringComparer.Ordinal);
+            foreach (var ((collection, id), loaded) in _states)
+            {
+                if (!loaded.Dirty) continue;
+                if (!readFilters.TryGetValue(collection, out var filter))
+                {
+                    var bound = RuleTemplate.Bind(service._rules[collection].ReadFilter, principal);
+                    readFilters[collection] = filter = bound is null ? null : QueryFilter.Compile(bound);
+                }
+                var state = loaded.State;
+                bool visible = state.Exists && filter is not null && filter.Matches(state.Document);
+                versions.Add(visible
+                    ? new SyncChange(collection, id, state.Document, state.Metadata.ToBson(), false)
+                    : new SyncChange(collection, id, null, null, true));
+            }
+            return versions;
         }
 
         /// <summary>
