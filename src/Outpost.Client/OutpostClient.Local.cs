@@ -181,16 +181,21 @@ public sealed partial class OutpostClient
         var last = new Dictionary<(string, BsonValue), SyncChange>(new IdComparer());
         foreach (var change in changes) last[(change.Collection, change.Id)] = change;
         if (last.Count == 0) return;
-        if (await SyncDb.GetCollection("outbox").CountAsync(null, context, cancellationToken).ConfigureAwait(false) == 0)
+        // Documents with no operation waiting (one indexed query tells) take the batched path; only the others are
+        // rebased one by one. A push acknowledgement applies its versions while later batches still wait in the outbox.
+        var pending = await PendingKeysAsync(context, last.Keys, cancellationToken).ConfigureAwait(false);
+        var quiet = new List<SyncChange>(last.Count);
+        foreach (var (key, change) in last)
+            if (!pending.Contains(key)) quiet.Add(change);
+        if (quiet.Count > 0) await ApplyWithoutPendingAsync(context, quiet, touched, cancellationToken).ConfigureAwait(false);
+        foreach (var (key, change) in last)
         {
-            await ApplyWithoutPendingAsync(context, last.Values, touched, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-        foreach (var change in last.Values)
-        {
+            if (!pending.Contains(key)) continue;
             var docs = SyncDb.GetCollection("docs");
             var record = (await FindAsync(docs, new BsonDocument("_id", Key(change.Collection, change.Id)), context, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+            if (IsOlderThanHeld(record, change)) continue;
             var set = new BsonDocument();
+            if (change.Position > 0) set.Add("pos", change.Position);
             if (change.Removed || change.Document is null)
             {
                 set.Add("base", BsonNull.Value);
@@ -235,16 +240,17 @@ public sealed partial class OutpostClient
             await foreach (var view in cursor.WithCancellation(cancellationToken).ConfigureAwait(false)) present[view["_id"]] = view;
             views[collection] = present;
         }
-        var upserts = new Dictionary<string, List<UpdateStatement>>(StringComparer.Ordinal);
+        var upserts = new Dictionary<string, List<BsonDocument>>(StringComparer.Ordinal);
         var inserts = new Dictionary<string, List<BsonDocument>>(StringComparer.Ordinal);
         var deletes = new Dictionary<string, List<DeleteStatement>>(StringComparer.Ordinal);
-        var replacedKeys = new BsonArray();
         var newRecords = new List<BsonDocument>();
+        var replacedRecords = new List<BsonDocument>();
         foreach (var change in changes)
         {
             var key = Key(change.Collection, change.Id);
             bool removed = change.Removed || change.Document is null;
             existing.TryGetValue(key, out var record);
+            if (IsOlderThanHeld(record, change)) continue;
             bool viewExists = views[change.Collection].TryGetValue(change.Id, out var currentView);
             if (removed)
             {
@@ -259,7 +265,7 @@ public sealed partial class OutpostClient
                     // The view is already this version (typically this device's own edit coming back): only the record moves.
                 }
                 else if (viewExists)
-                    (upserts.TryGetValue(change.Collection, out var list) ? list : upserts[change.Collection] = []).Add(new UpdateStatement { Filter = new BsonDocument("_id", change.Id), Update = change.Document!, Upsert = true });
+                    (upserts.TryGetValue(change.Collection, out var list) ? list : upserts[change.Collection] = []).Add(change.Document!);
                 else
                     (inserts.TryGetValue(change.Collection, out var list) ? list : inserts[change.Collection] = []).Add(change.Document!);
             }
@@ -269,23 +275,30 @@ public sealed partial class OutpostClient
                 { "_id", key }, { "base", removed ? BsonNull.Value : change.Document! }, { "bmeta", removed ? BsonNull.Value : (BsonValue?)change.Metadata ?? BsonNull.Value },
                 { "lmeta", BsonNull.Value }, { "status", status },
             };
-            if (record is not null) replacedKeys.Add(key);
-            newRecords.Add(replacement);
+            if (change.Position > 0) replacement.Add("pos", change.Position);
+            (record is null ? newRecords : replacedRecords).Add(replacement);
             if (!touched.TryGetValue(change.Collection, out var ids)) touched[change.Collection] = ids = [];
             ids.Add(change.Id);
         }
         foreach (var (collection, list) in inserts)
             ThrowOnErrors(await AppDatabase.GetCollection(collection).InsertAsync(list, null, context, cancellationToken).ConfigureAwait(false));
         foreach (var (collection, list) in upserts)
-            ThrowOnErrors(await AppDatabase.GetCollection(collection).UpdateAsync(list, null, context, cancellationToken).ConfigureAwait(false));
+            await AppDatabase.GetCollection(collection).ReplaceByIdAsync(list, context, cancellationToken).ConfigureAwait(false);
         foreach (var (collection, list) in deletes)
             ThrowOnErrors(await AppDatabase.GetCollection(collection).DeleteAsync(list, null, context, cancellationToken).ConfigureAwait(false));
-        // Records are this device's private bookkeeping (nothing watches them), so replacing many is one multi-delete
-        // plus one bulk insert instead of an upsert statement per record (each compiled, planned and looked up alone).
-        if (replacedKeys.Count > 0)
-            ThrowOnErrors(await docs.DeleteAsync([new DeleteStatement { Filter = new BsonDocument("_id", new BsonDocument("$in", replacedKeys)), Limit = 0 }], null, context, cancellationToken).ConfigureAwait(false));
+        // Records are stored by _id in one call (a point read and a write each), not as an upsert statement per record
+        // (each compiled, planned and looked up alone) nor a multi-delete plus a bulk insert (two writes per record).
+        if (replacedRecords.Count > 0) await docs.ReplaceByIdAsync(replacedRecords, context, cancellationToken).ConfigureAwait(false);
         if (newRecords.Count > 0) ThrowOnErrors(await docs.InsertAsync(newRecords, null, context, cancellationToken).ConfigureAwait(false));
     }
+
+    /// <summary>
+    /// Whether the record holds a server version from a later change-log position than <paramref name="change"/>: a
+    /// push reply hands this device its documents' new versions before the pull reaches the log entries in between
+    /// (whose echo it skips), and those older entries must not take the newer version back.
+    /// </summary>
+    private static bool IsOlderThanHeld(BsonDocument? record, SyncChange change) =>
+        record is not null && change.Position > 0 && record.TryGetValue("pos", out var held) && held.IsNumeric && change.Position <= held.ToInt64();
 
     /// <summary>Whether a record already holds exactly this server version (bytes of document and metadata) with nothing local on top.</summary>
     private static bool SameServerCopy(BsonDocument record, SyncChange change)

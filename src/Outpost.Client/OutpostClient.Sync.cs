@@ -273,6 +273,18 @@ public sealed partial class OutpostClient
             var bySequence = new Dictionary<long, BsonDocument>();
             foreach (var e in acked) bySequence[e["_id"].ToInt64()] = e;
             await outbox.DeleteAsync([new DeleteStatement { Filter = new BsonDocument("_id", new BsonDocument("$lte", reply.Acked)) }], null, context, cancellationToken).ConfigureAwait(false);
+            // The versions the push wrote, as of the reply's position: stored now, so the pull can skip this push's
+            // echo. They go in before the statuses below, which then see the new server copies.
+            var versionsTouched = new Dictionary<string, List<BsonValue>>(StringComparer.Ordinal);
+            bool holdsEcho = reply.EchoSeq > 0 && reply.Versions is not null;
+            if (holdsEcho && reply.Versions!.Count > 0)
+            {
+                var (versions, complete) = await VisibleVersionsAsync(context, reply, cancellationToken).ConfigureAwait(false);
+                await ApplyServerDocumentsAsync(context, versions, versionsTouched, cancellationToken).ConfigureAwait(false);
+                holdsEcho = complete;
+            }
+            foreach (var (collection, ids) in versionsTouched)
+                foreach (var id in ids) touched.Add((collection, id));
             var conflicts = new List<BsonDocument>();
             var statuses = new Dictionary<(string, BsonValue), SyncStatus>(new IdComparer());
             // Acknowledged writes that did not change the server's document (lost their merge, or applied in an earlier
@@ -330,6 +342,8 @@ public sealed partial class OutpostClient
                         await UpsertRecordAsync(context, record, collection, id, new BsonDocument("status", StatusName(status)), cancellationToken).ConfigureAwait(false);
                     else if (status == SyncStatus.Synced && StoredStatus(record) is "pending" or "syncing")
                         continue; // "pending" with an empty outbox reads as Synced (StatusAsync): no write per acknowledged document
+                    else if (StoredStatus(record) == StatusName(status))
+                        continue; // already stored (the reply's version was just written with it)
                     else
                         (statusUpdates.TryGetValue(status, out var keys) ? keys : statusUpdates[status] = []).Add(Key(collection, id));
                 }
@@ -346,12 +360,58 @@ public sealed partial class OutpostClient
             // as duplicates. Conflict and rejection entries exist only in this reply, so those commits stay durable.
             if (conflicts.Count == 0) txn.DeferDurability();
             await txn.CommitAsync(cancellationToken).ConfigureAwait(false);
+            // In memory only: after a restart the echo is pulled again, and the records' positions make it a no-op.
+            if (holdsEcho) lock (_echoes) _echoes.Add((reply.EchoSeq, reply.Position));
         }
         finally
         {
             _gate.Release();
         }
         foreach (var (collection, id) in touched) RaiseChanged(collection, [id], remote: true);
+    }
+
+    /// <summary>Pushes whose versions this device holds (by their echo sequence), with the log position they are current at.</summary>
+    private readonly List<(long Seq, long Position)> _echoes = [];
+
+    /// <summary>
+    /// The push reply's versions as this device's pull would have delivered them: a deleted document is a removal; one
+    /// outside every subscription of its collection is a removal when the device holds a server copy of it (it left the
+    /// subscriptions), and nothing otherwise (a write-only device keeps its own writes as they are).
+    /// </summary>
+    /// <returns>The changes, and whether they stand for the whole push: a version left out (outside the subscriptions,
+    /// no server copy held) could still matter to the pull (an older entry of the document inside the subscriptions
+    /// whose removal only the push's own entry carries), so then the pull gets the push's entries after all.</returns>
+    private async Task<(List<SyncChange> Changes, bool Complete)> VisibleVersionsAsync(OperationContext context, PushResponse reply, CancellationToken cancellationToken)
+    {
+        var matchers = new Dictionary<string, List<Query.QueryFilter?>>(StringComparer.Ordinal);
+        foreach (var sub in _options.Subscriptions)
+            (matchers.TryGetValue(sub.Collection, out var list) ? list : matchers[sub.Collection] = []).Add(sub.Filter is { ElementCount: > 0 } f ? CompileFilter(f) : null);
+        var changes = new List<SyncChange>(reply.Versions!.Count);
+        var hidden = new List<(string, BsonValue)>();
+        foreach (var version in reply.Versions)
+        {
+            bool visible = false;
+            if (!version.Removed && version.Document is { } doc && matchers.TryGetValue(version.Collection, out var list))
+                foreach (var matcher in list) visible |= matcher is null || matcher.Matches(doc);
+            if (visible) changes.Add(version with { Position = reply.Position });
+            // Gone on the server (or outside the read rule): a removal with the reply's position, so that an older
+            // entry of the document (say, its insert from a push whose reply was lost) cannot bring it back.
+            else if (version.Removed) changes.Add(new SyncChange(version.Collection, version.Id, null, null, true, reply.Position));
+            else hidden.Add((version.Collection, version.Id));
+        }
+        bool complete = true;
+        if (hidden.Count > 0)
+        {
+            var records = await RecordsAsync(context, hidden, cancellationToken).ConfigureAwait(false);
+            foreach (var (collection, id) in hidden)
+            {
+                if (records.TryGetValue((collection, id), out var record) && record.TryGetValue("base", out var b) && b is BsonDocument)
+                    changes.Add(new SyncChange(collection, id, null, null, true, reply.Position));
+                else
+                    complete = false;
+            }
+        }
+        return (changes, complete);
     }
 
     /// <summary>The sync records of these documents, read with one query.</summary>
@@ -396,7 +456,14 @@ public sealed partial class OutpostClient
         if (_options.Subscriptions.Count == 0) return;
         while (Checkpoint is { } checkpoint)
         {
-            var batch = ChangeBatch.FromBson(await CallAsync(SyncProtocol.Pull, new PullRequest(_options.Subscriptions, checkpoint, _options.PullBatchSize).ToBson(), cancellationToken).ConfigureAwait(false));
+            List<long>? echoes = null;
+            lock (_echoes)
+            {
+                // Echoes the checkpoint has passed are behind us for good.
+                _echoes.RemoveAll(e => e.Position <= checkpoint);
+                if (_echoes.Count > 0) echoes = _echoes.ConvertAll(e => e.Seq);
+            }
+            var batch = ChangeBatch.FromBson(await CallAsync(SyncProtocol.Pull, new PullRequest(_options.Subscriptions, checkpoint, _options.PullBatchSize, ClientId, echoes).ToBson(), cancellationToken).ConfigureAwait(false));
             await ApplyBatchAsync(batch, cancellationToken).ConfigureAwait(false);
             if (!batch.More) return;
         }

@@ -119,10 +119,13 @@ internal sealed class DocumentWriter
         return bytes.Length;
     }
 
-    /// <summary>Replaces the stored version of a document (same _id), updating changed index entries.</summary>
-    public async ValueTask ReplaceAsync(IStorageTransaction tx, CollectionState collection, byte[] idKey, BsonDocument before, BsonDocument after, BsonDocument? updateDescription, OperationContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces the stored version of a document (same _id), updating changed index entries. <c>serialized</c> is the
+    /// encoding of <c>after</c> when the caller already made it (with <see cref="Serialize"/>, which checks the size).
+    /// </summary>
+    public async ValueTask ReplaceAsync(IStorageTransaction tx, CollectionState collection, byte[] idKey, BsonDocument before, BsonDocument after, BsonDocument? updateDescription, OperationContext context, CancellationToken cancellationToken, byte[]? serialized = null)
     {
-        var bytes = Serialize(after);
+        var bytes = serialized ?? Serialize(after);
         await tx.PutAsync(collection.Tree, idKey, bytes, cancellationToken).ConfigureAwait(false);
         if (collection.IsCapped)
         {

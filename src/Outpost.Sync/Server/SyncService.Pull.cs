@@ -15,10 +15,17 @@ public sealed partial class SyncService
     public async Task<ChangeBatch> PullAsync(SyncPrincipal principal, PullRequest request, CancellationToken cancellationToken)
     {
         var subs = Bind(principal, request.Subscriptions);
-        return await ReadBatchAsync(subs, request.Checkpoint, request.Limit, cancellationToken).ConfigureAwait(false);
+        var echoes = request.ClientId is not null && request.Echoes is { Count: > 0 } e ? new HashSet<long>(e) : null;
+        return await ReadBatchAsync(subs, request.Checkpoint, request.Limit, cancellationToken, request.ClientId, echoes).ConfigureAwait(false);
     }
 
-    private async Task<ChangeBatch> ReadBatchAsync(List<BoundSubscription> subs, long checkpoint, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Up to <c>limit</c> log entries after <c>checkpoint</c> as the subscriptions see them. With <c>clientId</c> and
+    /// <c>echoes</c>, entries of that client's pushes named there are left out: the client holds their versions from the
+    /// push replies (and never lets an older version replace them).
+    /// </summary>
+    private async Task<ChangeBatch> ReadBatchAsync(List<BoundSubscription> subs, long checkpoint, int limit, CancellationToken cancellationToken,
+        string? clientId = null, HashSet<long>? echoes = null)
     {
         if (checkpoint < 0) throw SyncProtocolException.BadValue("checkpoint must be >= 0");
         var oldest = await _engine.Storage.GetOldestLogPositionAsync(cancellationToken).ConfigureAwait(false);
@@ -32,21 +39,21 @@ public sealed partial class SyncService
         {
             to = entry.Position;
             if (subs.Count == 0) continue;
+            // Most entries are of other collections (sync's metadata beside every synced write): decided from the
+            // header bytes, only the synced collections' entries are decoded.
+            if (!ChangeLogEntryHeader.TryRead(entry.Data, DatabaseUtf8, NoId, out var header) || !_rules.ContainsKey(header.Collection)) continue;
+            if (echoes is not null && header.Origin == clientId && echoes.Contains(header.OriginSeq)) continue;
             var record = BsonSerializer.Deserialize(entry.Data);
-            if (!record.TryGetValue("db", out var db) || db.AsString != Options.Database) continue;
-            if (!record.TryGetValue("coll", out var collValue) || collValue is not BsonString coll || !_rules.ContainsKey(coll.Value)) continue;
-            var op = record["op"].AsString;
-            if (op is not ("insert" or "update" or "replace" or "delete")) continue;
             var post = record.TryGetValue("doc", out var d) && d is BsonDocument dd ? dd : null;
             var pre = record.TryGetValue("pre", out var p) && p is BsonDocument pd ? pd : null;
-            if (post is not null && AnyMatches(subs, coll.Value, post))
+            if (post is not null && AnyMatches(subs, header.Collection, post))
             {
-                needMeta.Add((changes.Count, coll.Value, record["id"]));
-                changes.Add(new SyncChange(coll.Value, record["id"], post, null, false));
+                needMeta.Add((changes.Count, header.Collection, record["id"]));
+                changes.Add(new SyncChange(header.Collection, record["id"], post, null, false, entry.Position));
             }
-            else if (pre is not null && AnyMatches(subs, coll.Value, pre))
+            else if (pre is not null && AnyMatches(subs, header.Collection, pre))
             {
-                changes.Add(new SyncChange(coll.Value, record["id"], null, null, true));
+                changes.Add(new SyncChange(header.Collection, record["id"], null, null, true, entry.Position));
             }
         }
         if (needMeta.Count > 0)
@@ -63,6 +70,8 @@ public sealed partial class SyncService
         }
         return new ChangeBatch(checkpoint, to, entries.Count >= limit, Clock.Now().Value, changes);
     }
+
+    private static readonly Func<string, bool> NoId = _ => false;
 
     private static bool AnyMatches(List<BoundSubscription> subs, string collection, BsonDocument document)
     {

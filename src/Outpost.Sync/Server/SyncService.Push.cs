@@ -1,6 +1,7 @@
 using Outpost.Bson;
 using Outpost.Engine;
 using Outpost.Query;
+using Outpost.Sync.Clock;
 using Outpost.Sync.Merge;
 using Outpost.Sync.Protocol;
 using Outpost.Sync.Rules;
@@ -19,11 +20,17 @@ public sealed partial class SyncService
     public async Task<PushResponse> PushAsync(SyncPrincipal principal, PushRequest request, CancellationToken cancellationToken)
     {
         ValidateClientId(request.ClientId);
+        bool caughtUp = false;
         for (int attempt = 0; ; attempt++)
         {
             try
             {
-                return await PushOnceAsync(principal, request, cancellationToken).ConfigureAwait(false);
+                var reply = await PushOnceAsync(principal, request, stampUnknownForeignWrites: caughtUp, cancellationToken).ConfigureAwait(false);
+                if (reply is not null) return reply;
+                // The batch met versions written by another path that the stamper has not seen yet: stamp them from the
+                // change log with their commit times, then merge again (once; what is still unknown then is stamped now).
+                await CatchUpForeignWritesAsync(cancellationToken).ConfigureAwait(false);
+                caughtUp = true;
             }
             catch (MongoException e) when (e.Code == ErrorCodes.WriteConflict && attempt < 50)
             {
@@ -32,16 +39,25 @@ public sealed partial class SyncService
         }
     }
 
-    private async Task<PushResponse> PushOnceAsync(SyncPrincipal principal, PushRequest request, CancellationToken cancellationToken)
+    /// <returns>Null (and nothing written) when <paramref name="stampUnknownForeignWrites"/> is false and the batch met a
+    /// foreign write whose commit time is not known yet.</returns>
+    private async Task<PushResponse?> PushOnceAsync(SyncPrincipal principal, PushRequest request, bool stampUnknownForeignWrites, CancellationToken cancellationToken)
     {
-        await using var txn = await _engine.StartTransactionAsync(SyncTransaction, cancellationToken).ConfigureAwait(false);
-        var context = new OperationContext { Transaction = txn };
         var clients = DataCollection(Options.ClientsCollection);
+        // The push's change-log entries carry the client id and the push's first sequence in their session, so a pull
+        // of this client can leave them out once it holds the versions this reply carries. The sequence is read before
+        // the transaction starts (its session is fixed then) and checked inside it.
+        var committed = (await FindAllAsync(clients, new BsonDocument("_id", request.ClientId), null, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        long echoSeq = (committed is null ? 0 : committed["acked"].ToInt64()) + 1;
+        var session = new BsonDocument { { "id", SyncSession["id"] }, { "c", request.ClientId }, { "a", echoSeq } };
+        await using var txn = await _engine.StartTransactionAsync(new TransactionOptions { Session = session }, cancellationToken).ConfigureAwait(false);
+        var context = new OperationContext { Transaction = txn };
         var record = (await FindAllAsync(clients, new BsonDocument("_id", request.ClientId), context, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
         if (record is not null && record["sub"].AsString != principal.Subject)
             throw SyncProtocolException.Forbidden("this client id belongs to another subject");
         long acked = record is null ? 0 : record["acked"].ToInt64();
         long ackedBefore = acked;
+        if (acked + 1 != echoSeq) throw new MongoException(ErrorCodes.WriteConflict, "WriteConflict", "a concurrent push of the same client id"); // retried
         var results = new List<OperationResult>();
         var batch = new PushBatch(this, context, principal);
         await batch.PrefetchAsync(request.Operations, acked, cancellationToken).ConfigureAwait(false);
@@ -56,6 +72,11 @@ public sealed partial class SyncService
             acked = op.Sequence;
             results.Add(await batch.ApplyAsync(op, cancellationToken).ConfigureAwait(false));
         }
+        if (batch.UnknownForeignWrites && !stampUnknownForeignWrites)
+        {
+            await txn.AbortAsync(cancellationToken).ConfigureAwait(false);
+            return null;
+        }
         if (acked != ackedBefore)
         {
             await batch.WriteAsync(cancellationToken).ConfigureAwait(false);
@@ -66,11 +87,9 @@ public sealed partial class SyncService
                 Upsert = true,
             }], null, context, cancellationToken).ConfigureAwait(false);
             await txn.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return new PushResponse(request.ClientId, acked, Clock.Now().Value, results, txn.CommitLogPosition, echoSeq, batch.Versions());
         }
-        else
-        {
-            await txn.AbortAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await txn.AbortAsync(cancellationToken).ConfigureAwait(false);
         return new PushResponse(request.ClientId, acked, Clock.Now().Value, results);
     }
 
@@ -82,7 +101,8 @@ public sealed partial class SyncService
     /// <returns>How many documents were stamped.</returns>
     public async Task<int> StampForeignWritesAsync(CancellationToken cancellationToken = default)
     {
-        int stamped = 0;
+        // Writes still in the change log get their commit times; what is older than the stamper's start is stamped now.
+        int stamped = await CatchUpForeignWritesAsync(cancellationToken).ConfigureAwait(false);
         var system = new SyncPrincipal(Options.ServerNode, new Dictionary<string, BsonValue>());
         foreach (var rule in Options.Rules)
         {
@@ -96,6 +116,9 @@ public sealed partial class SyncService
                     {
                         await using var txn = await _engine.StartTransactionAsync(SyncTransaction, cancellationToken).ConfigureAwait(false);
                         var batch = new PushBatch(this, new OperationContext { Transaction = txn }, system);
+                        var keys = new List<(string, BsonValue)>(chunk.Count);
+                        foreach (var doc in chunk) keys.Add((rule.Collection, doc["_id"]));
+                        await batch.PrefetchAsync(keys, cancellationToken).ConfigureAwait(false);
                         int dirty = 0;
                         foreach (var doc in chunk)
                             if ((await batch.LoadAsync(rule.Collection, doc["_id"], cancellationToken).ConfigureAwait(false)).Dirty) dirty++;
@@ -120,6 +143,12 @@ public sealed partial class SyncService
         private readonly Dictionary<(string, BsonValue), Loaded> _states = new(new KeyComparer());
         private readonly Dictionary<string, QueryFilter?> _writeFilters = new(StringComparer.Ordinal);
         private readonly List<(string ClientId, ConflictRecord Conflict)> _review = [];
+
+        /// <summary>Commit times (Unix ms) of foreign writes read from the change log, by document.</summary>
+        public Dictionary<(string, BsonValue), long>? ForeignWriteTimes { get; init; }
+
+        /// <summary>True once a foreign write was stamped with the current time because its commit time was not known.</summary>
+        public bool UnknownForeignWrites { get; private set; }
 
         public sealed class Loaded(MergeState state, bool dirty)
         {
@@ -207,15 +236,24 @@ public sealed partial class SyncService
         /// Reads the documents and metadata the operations after <paramref name="acked"/> touch with one <c>$in</c> query
         /// per collection (instead of two point queries per operation), for <see cref="LoadAsync"/> to use.
         /// </summary>
-        public async Task PrefetchAsync(IReadOnlyList<DocumentOperation> operations, long acked, CancellationToken cancellationToken)
+        public Task PrefetchAsync(IReadOnlyList<DocumentOperation> operations, long acked, CancellationToken cancellationToken)
+        {
+            var keys = new List<(string, BsonValue)>(operations.Count);
+            foreach (var op in operations)
+                if (op.Sequence > acked) keys.Add((op.Collection, op.DocumentId));
+            return PrefetchAsync(keys, cancellationToken);
+        }
+
+        /// <summary>Reads the documents and metadata of <paramref name="keys"/> with one <c>$in</c> query per collection.</summary>
+        public async Task PrefetchAsync(IEnumerable<(string Collection, BsonValue Id)> keys, CancellationToken cancellationToken)
         {
             var ids = new Dictionary<string, BsonArray>(StringComparer.Ordinal);
-            foreach (var op in operations)
+            foreach (var (collection, id) in keys)
             {
-                if (op.Sequence <= acked || !service._rules.ContainsKey(op.Collection) || op.DocumentId is BsonArray or BsonRegularExpression or BsonUndefined) continue;
-                if (!ids.TryGetValue(op.Collection, out var list)) ids[op.Collection] = list = [];
-                list.Add(op.DocumentId);
-                _prefetchedKeys.Add((op.Collection, op.DocumentId));
+                if (!service._rules.ContainsKey(collection) || id is BsonArray or BsonRegularExpression or BsonUndefined) continue;
+                if (!ids.TryGetValue(collection, out var list)) ids[collection] = list = [];
+                list.Add(id);
+                _prefetchedKeys.Add((collection, id));
             }
             if (ids.Count == 0) return;
             var metaKeys = new BsonArray();
@@ -268,14 +306,14 @@ public sealed partial class SyncService
                 {
                     // Written by another path (wire protocol, REST) since sync last wrote it: stamp that version as a
                     // whole-document write of the server, so merges see it as the newest write.
-                    merger.Apply(state, new DocumentOperation(service.Options.ServerNode, 0, collection, id, false, [FieldChange.Set("", doc)], service.Clock.Stamp()));
+                    merger.Apply(state, new DocumentOperation(service.Options.ServerNode, 0, collection, id, false, [FieldChange.Set("", doc)], ForeignStamp(collection, id, meta)));
                     dirty = true;
                 }
             }
             else if (metaDoc is not null && state.Exists)
             {
                 // Deleted by another path: record the delete as the server's.
-                merger.Apply(state, new DocumentOperation(service.Options.ServerNode, 0, collection, id, true, [], service.Clock.Stamp()));
+                merger.Apply(state, new DocumentOperation(service.Options.ServerNode, 0, collection, id, true, [], ForeignStamp(collection, id, meta)));
                 dirty = true;
             }
             loaded = new Loaded(state, dirty);
@@ -283,10 +321,57 @@ public sealed partial class SyncService
             return loaded;
         }
 
+        /// <summary>
+        /// The written version of every document of this batch, as a pull would deliver it to the pushing client: the
+        /// document and its metadata when it exists and matches the collection's read rule for the principal, a removal
+        /// otherwise (the client narrows further by its own subscriptions).
+        /// </summary>
+        public List<SyncChange> Versions()
+        {
+            var versions = new List<SyncChange>();
+            var readFilters = new Dictionary<string, QueryFilter?>(StringComparer.Ordinal);
+            foreach (var ((collection, id), loaded) in _states)
+            {
+                if (!loaded.Dirty) continue;
+                if (!readFilters.TryGetValue(collection, out var filter))
+                {
+                    var bound = RuleTemplate.Bind(service._rules[collection].ReadFilter, principal);
+                    readFilters[collection] = filter = bound is null ? null : QueryFilter.Compile(bound);
+                }
+                var state = loaded.State;
+                bool visible = state.Exists && filter is not null && filter.Matches(state.Document);
+                versions.Add(visible
+                    ? new SyncChange(collection, id, state.Document, state.Metadata.ToBson(), false)
+                    : new SyncChange(collection, id, null, null, true));
+            }
+            return versions;
+        }
+
+        /// <summary>
+        /// The stamp of a write another path made: the HLC of its commit time when the change log told us, merged with
+        /// the version it replaced (it saw that version, so it orders after it — as a server clock reading taken at the
+        /// write would). Unknown commit times (written before the stamper's start) fall back to the current reading.
+        /// </summary>
+        private FieldStamp ForeignStamp(string collection, BsonValue id, SyncMetadata replaced)
+        {
+            if (ForeignWriteTimes is { } times && times.TryGetValue((collection, id), out var commitMs))
+            {
+                var time = new HlcTimestamp(commitMs, 0);
+                if (replaced.Version is { } version && version.Time >= time)
+                    time = version.Time.Counter == HlcTimestamp.MaxCounter ? new HlcTimestamp(version.Time.WallMilliseconds + 1, 0) : new HlcTimestamp(version.Time.WallMilliseconds, version.Time.Counter + 1);
+                service.Clock.Observe(time);
+                return new FieldStamp(time, service.Options.ServerNode);
+            }
+            UnknownForeignWrites = true;
+            return service.Clock.Stamp();
+        }
+
         public async Task WriteAsync(CancellationToken cancellationToken)
         {
-            var metaUpdates = new List<UpdateStatement>();
-            var byCollection = new Dictionary<string, (List<UpdateStatement> Upserts, List<DeleteStatement> Deletes)>(StringComparer.Ordinal);
+            // Every written version is stored by _id (one point read + write each, one statement for the batch): the
+            // batch knows the documents' _ids, so compiling a filter, an update and a plan per document was waste.
+            var metaUpdates = new List<BsonDocument>();
+            var byCollection = new Dictionary<string, (List<BsonDocument> Upserts, List<DeleteStatement> Deletes)>(StringComparer.Ordinal);
             foreach (var ((collection, id), loaded) in _states)
             {
                 if (!loaded.Dirty) continue;
@@ -295,23 +380,23 @@ public sealed partial class SyncService
                 var metaDoc = new BsonDocument { { "_id", MetaKey(collection, id) }, { "m", state.Metadata.ToBson() } };
                 if (state.Exists)
                 {
-                    writes.Upserts.Add(new UpdateStatement { Filter = new BsonDocument("_id", id), Update = state.Document, Upsert = true });
+                    writes.Upserts.Add(state.Document);
                     metaDoc.Add("h", Digest(state.Document));
                 }
                 else
                 {
                     writes.Deletes.Add(new DeleteStatement { Filter = new BsonDocument("_id", id), Limit = 1 });
                 }
-                metaUpdates.Add(new UpdateStatement { Filter = new BsonDocument("_id", MetaKey(collection, id)), Update = metaDoc, Upsert = true });
+                metaUpdates.Add(metaDoc);
             }
             foreach (var (collection, writes) in byCollection)
             {
                 var target = service.DataCollection(collection);
-                if (writes.Upserts.Count > 0) ThrowOnErrors(await target.UpdateAsync(writes.Upserts, new UpdateOptions { Ordered = true }, context, cancellationToken).ConfigureAwait(false));
+                if (writes.Upserts.Count > 0) await target.ReplaceByIdAsync(writes.Upserts, context, cancellationToken).ConfigureAwait(false);
                 if (writes.Deletes.Count > 0) ThrowOnErrors(await target.DeleteAsync(writes.Deletes, new DeleteOptions { Ordered = true }, context, cancellationToken).ConfigureAwait(false));
             }
             if (metaUpdates.Count > 0)
-                ThrowOnErrors(await service.DataCollection(service.Options.MetadataCollection).UpdateAsync(metaUpdates, new UpdateOptions { Ordered = true }, context, cancellationToken).ConfigureAwait(false));
+                await service.DataCollection(service.Options.MetadataCollection).ReplaceByIdAsync(metaUpdates, context, cancellationToken).ConfigureAwait(false);
             if (_review.Count > 0)
             {
                 var docs = new List<BsonDocument>();

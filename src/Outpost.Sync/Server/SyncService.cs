@@ -53,6 +53,9 @@ public sealed partial class SyncService
     /// </summary>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
+        // Foreign writes from here on are stamped with their commit times from the change log; older ones (made while
+        // no sync service ran) have no known time and are stamped when first met (see StampForeignWritesAsync).
+        if (_foreignPosition < 0) _foreignPosition = await _engine.Storage.GetLastLogPositionAsync(cancellationToken).ConfigureAwait(false);
         var existing = new HashSet<string>(StringComparer.Ordinal);
         foreach (var info in await _database.ListCollectionsAsync(nameOnly: true, cancellationToken: cancellationToken).ConfigureAwait(false))
             existing.Add(info["name"].AsString);
