@@ -89,7 +89,7 @@ public static class InsertSplit
             }
             // Fastest of many short rounds (robust to preemption on the shared machine), the variants alternated.
             var compiled = Outpost.Query.QueryFilter.Compile(schemas.PhotosValidator());
-            var interpreted = InterpretedJsonSchema.Compile(schemas.PhotosValidator()["$jsonSchema"]);
+            var interpreted = Outpost.Query.JsonSchema.JsonSchemaValidator.CompileInterpreted(schemas.PhotosValidator()["$jsonSchema"]);
             var bytes = sample.Select(d => BsonSerializer.Serialize(d)).ToList();
             double dom = double.MaxValue, onBytes = double.MaxValue, old = double.MaxValue, rules = double.MaxValue;
             for (var round = 0; round < 60; round++)

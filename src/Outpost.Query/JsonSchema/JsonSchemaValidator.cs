@@ -50,6 +50,24 @@ public sealed class JsonSchemaValidator
         return v;
     }
 
+    /// <summary>
+    /// The same schema run by the keyword interpreter alone (each value walks the schema document, as before decision
+    /// 021): the compiled validator's reference in differential tests and its same-run baseline in
+    /// bench/Shopfloor.Bench <c>--split</c>. Builds regexes lazily, so use it from one thread.
+    /// </summary>
+    public static JsonSchemaValidator CompileInterpreted(BsonValue schema)
+    {
+        if (schema is not BsonDocument d)
+        {
+            throw new MongoException(ErrorCodes.TypeMismatch, "$jsonSchema must be an object");
+        }
+
+        var v = new JsonSchemaValidator();
+        v.Check(d);
+        v._root = new SchemaNode([new InterpretedSchema(v, d)]);
+        return v;
+    }
+
     /// <summary>Whether the document satisfies the schema.</summary>
     public bool IsValid(BsonDocument document) => _root.IsValid(document);
 
@@ -367,6 +385,12 @@ public sealed class JsonSchemaValidator
     private sealed class NotCheck(SchemaNode negated) : SchemaCheck
     {
         public override bool IsValid(BsonValue value) => !negated.IsValid(value);
+    }
+
+    /// <summary>A whole schema evaluated by the interpreter (<see cref="CompileInterpreted"/>).</summary>
+    private sealed class InterpretedSchema(JsonSchemaValidator owner, BsonDocument schema) : SchemaCheck
+    {
+        public override bool IsValid(BsonValue value) => owner.Validate(schema, value);
     }
 
     /// <summary>A keyword in a shape the compiled checks do not take: evaluated as the interpreter always did.</summary>
