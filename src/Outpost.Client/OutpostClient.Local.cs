@@ -175,7 +175,11 @@ public sealed partial class OutpostClient
     /// Stores server versions and rebases the local view of each document: view = server copy + pending operations,
     /// merged with the collection's policy. With nothing pending, the view is the server's bytes.
     /// </summary>
-    private async Task ApplyServerDocumentsAsync(OperationContext context, IReadOnlyList<SyncChange> changes, Dictionary<string, List<BsonValue>> touched, CancellationToken cancellationToken)
+    /// <remarks>A caller that has read the records of every changed document in this transaction passes them as
+    /// <c>known</c> (absent = no record; kept current with what is written here) and which of the documents have operations in
+    /// the outbox as <c>knownPending</c>, so neither is read again.</remarks>
+    private async Task ApplyServerDocumentsAsync(OperationContext context, IReadOnlyList<SyncChange> changes, Dictionary<string, List<BsonValue>> touched, CancellationToken cancellationToken,
+        Dictionary<(string, BsonValue), BsonDocument>? known = null, HashSet<(string, BsonValue)>? knownPending = null)
     {
         // Within one batch only the last change of a document matters.
         var last = new Dictionary<(string, BsonValue), SyncChange>(new IdComparer());
@@ -183,16 +187,19 @@ public sealed partial class OutpostClient
         if (last.Count == 0) return;
         // Documents with no operation waiting (one indexed query tells) take the batched path; only the others are
         // rebased one by one. A push acknowledgement applies its versions while later batches still wait in the outbox.
-        var pending = await PendingKeysAsync(context, last.Keys, cancellationToken).ConfigureAwait(false);
+        var pending = knownPending ?? await PendingKeysAsync(context, last.Keys, cancellationToken).ConfigureAwait(false);
         var quiet = new List<SyncChange>(last.Count);
         foreach (var (key, change) in last)
             if (!pending.Contains(key)) quiet.Add(change);
-        if (quiet.Count > 0) await ApplyWithoutPendingAsync(context, quiet, touched, cancellationToken).ConfigureAwait(false);
+        if (quiet.Count > 0) await ApplyWithoutPendingAsync(context, quiet, touched, cancellationToken, known).ConfigureAwait(false);
+        List<(string, BsonValue)>? rebased = null;
         foreach (var (key, change) in last)
         {
             if (!pending.Contains(key)) continue;
             var docs = SyncDb.GetCollection("docs");
-            var record = (await FindAsync(docs, new BsonDocument("_id", Key(change.Collection, change.Id)), context, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+            BsonDocument? record;
+            if (known is not null) known.TryGetValue(key, out record);
+            else record = (await FindAsync(docs, new BsonDocument("_id", Key(change.Collection, change.Id)), context, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
             if (IsOlderThanHeld(record, change)) continue;
             var set = new BsonDocument();
             if (change.Position > 0) set.Add("pos", change.Position);
@@ -208,8 +215,16 @@ public sealed partial class OutpostClient
                 ObserveStamps(change.Metadata);
             }
             await RebaseAsync(context, record, change.Collection, change.Id, change.Removed ? null : change.Document, change.Metadata, set, cancellationToken).ConfigureAwait(false);
+            (rebased ??= []).Add(key);
             if (!touched.TryGetValue(change.Collection, out var ids)) touched[change.Collection] = ids = [];
             ids.Add(change.Id);
+        }
+        // Documents with pending operations are few (the rebase merges them one by one anyway): their records are read
+        // back rather than their $set applied to the cached copy by hand.
+        if (known is not null && rebased is not null)
+        {
+            foreach (var key in rebased) known.Remove(key);
+            foreach (var (key, record) in await RecordsAsync(context, rebased, cancellationToken).ConfigureAwait(false)) known[key] = record;
         }
     }
 
@@ -217,14 +232,12 @@ public sealed partial class OutpostClient
     /// The common case (initial sync, a quiet device): nothing is pending, so every view is the server copy. Records are
     /// read with one query and views and records written with one batched call each — no per-document round trips.
     /// </summary>
-    private async Task ApplyWithoutPendingAsync(OperationContext context, IEnumerable<SyncChange> changes, Dictionary<string, List<BsonValue>> touched, CancellationToken cancellationToken)
+    private async Task ApplyWithoutPendingAsync(OperationContext context, IEnumerable<SyncChange> changes, Dictionary<string, List<BsonValue>> touched, CancellationToken cancellationToken,
+        Dictionary<(string, BsonValue), BsonDocument>? known = null)
     {
         var docs = SyncDb.GetCollection("docs");
-        var keys = new BsonArray();
-        foreach (var change in changes) keys.Add(Key(change.Collection, change.Id));
-        var existing = new Dictionary<BsonValue, BsonDocument>(BsonComparer.Instance);
-        foreach (var record in await FindAsync(docs, new BsonDocument("_id", new BsonDocument("$in", keys)), context, cancellationToken).ConfigureAwait(false))
-            existing[record["_id"]] = record;
+        // A push acknowledgement has read these records already (one query for the whole reply).
+        var existing = known ?? await RecordsAsync(context, changes.Select(c => (c.Collection, c.Id)), cancellationToken).ConfigureAwait(false);
         // Views that exist are replaced; new ones (every one of an initial sync) go through the bulk insert path, which
         // skips the per-statement filter compile, plan and lookup of an upsert.
         var views = new Dictionary<string, Dictionary<BsonValue, BsonDocument>>(StringComparer.Ordinal);
@@ -249,7 +262,7 @@ public sealed partial class OutpostClient
         {
             var key = Key(change.Collection, change.Id);
             bool removed = change.Removed || change.Document is null;
-            existing.TryGetValue(key, out var record);
+            existing.TryGetValue((change.Collection, change.Id), out var record);
             if (IsOlderThanHeld(record, change)) continue;
             bool viewExists = views[change.Collection].TryGetValue(change.Id, out var currentView);
             if (removed)
@@ -277,6 +290,7 @@ public sealed partial class OutpostClient
             };
             if (change.Position > 0) replacement.Add("pos", change.Position);
             (record is null ? newRecords : replacedRecords).Add(replacement);
+            if (known is not null) known[(change.Collection, change.Id)] = replacement;
             if (!touched.TryGetValue(change.Collection, out var ids)) touched[change.Collection] = ids = [];
             ids.Add(change.Id);
         }

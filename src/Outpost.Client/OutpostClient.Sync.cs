@@ -277,16 +277,8 @@ public sealed partial class OutpostClient
             // echo. They go in before the statuses below, which then see the new server copies.
             var versionsTouched = new Dictionary<string, List<BsonValue>>(StringComparer.Ordinal);
             bool holdsEcho = reply.EchoSeq > 0 && reply.Versions is not null;
-            if (holdsEcho && reply.Versions!.Count > 0)
-            {
-                var (versions, complete) = await VisibleVersionsAsync(context, reply, cancellationToken).ConfigureAwait(false);
-                await ApplyServerDocumentsAsync(context, versions, versionsTouched, cancellationToken).ConfigureAwait(false);
-                holdsEcho = complete;
-            }
-            foreach (var (collection, ids) in versionsTouched)
-                foreach (var id in ids) touched.Add((collection, id));
-            var conflicts = new List<BsonDocument>();
             var statuses = new Dictionary<(string, BsonValue), SyncStatus>(new IdComparer());
+            var conflicts = new List<BsonDocument>();
             // Acknowledged writes that did not change the server's document (lost their merge, or applied in an earlier
             // push whose reply was lost) bring no new version through the log: the view is rebased on the server copy now.
             var rebase = new HashSet<(string, BsonValue)>(new IdComparer());
@@ -310,12 +302,26 @@ public sealed partial class OutpostClient
                     statuses[key] = SyncStatus.Synced;
                 }
             }
+            // The records of every document the reply names, and which of them still have operations in the outbox, are
+            // read once for the whole reply (one query each); applying the versions keeps the records current, so the
+            // statuses below see the new server copies without reading them again.
+            var replyKeys = new HashSet<(string, BsonValue)>(statuses.Keys, new IdComparer());
+            if (holdsEcho)
+                foreach (var version in reply.Versions!) replyKeys.Add((version.Collection, version.Id));
+            var records = await RecordsAsync(context, replyKeys, cancellationToken).ConfigureAwait(false);
+            var stillPending = await PendingKeysAsync(context, replyKeys, cancellationToken).ConfigureAwait(false);
+            if (holdsEcho && reply.Versions!.Count > 0)
+            {
+                var (versions, complete) = VisibleVersions(reply, records);
+                await ApplyServerDocumentsAsync(context, versions, versionsTouched, cancellationToken, records, stillPending).ConfigureAwait(false);
+                holdsEcho = complete;
+            }
+            foreach (var (collection, ids) in versionsTouched)
+                foreach (var id in ids) touched.Add((collection, id));
             if (conflicts.Count > 0) await SyncDb.GetCollection("conflicts").InsertAsync(conflicts, null, context, cancellationToken).ConfigureAwait(false);
             // Records and the operations still pending for these documents are read with one query each (not per
             // document), and plain status changes written with one batched update.
             var docs = SyncDb.GetCollection("docs");
-            var records = await RecordsAsync(context, statuses.Keys, cancellationToken).ConfigureAwait(false);
-            var stillPending = await PendingKeysAsync(context, statuses.Keys, cancellationToken).ConfigureAwait(false);
             var statusUpdates = new Dictionary<SyncStatus, BsonArray>();
             foreach (var ((collection, id), status) in statuses)
             {
@@ -381,7 +387,8 @@ public sealed partial class OutpostClient
     /// <returns>The changes, and whether they stand for the whole push: a version left out (outside the subscriptions,
     /// no server copy held) could still matter to the pull (an older entry of the document inside the subscriptions
     /// whose removal only the push's own entry carries), so then the pull gets the push's entries after all.</returns>
-    private async Task<(List<SyncChange> Changes, bool Complete)> VisibleVersionsAsync(OperationContext context, PushResponse reply, CancellationToken cancellationToken)
+    /// <remarks><c>records</c> holds the records of the reply's documents, read by the caller.</remarks>
+    private (List<SyncChange> Changes, bool Complete) VisibleVersions(PushResponse reply, Dictionary<(string, BsonValue), BsonDocument> records)
     {
         var matchers = new Dictionary<string, List<Query.QueryFilter?>>(StringComparer.Ordinal);
         foreach (var sub in _options.Subscriptions)
@@ -402,7 +409,6 @@ public sealed partial class OutpostClient
         bool complete = true;
         if (hidden.Count > 0)
         {
-            var records = await RecordsAsync(context, hidden, cancellationToken).ConfigureAwait(false);
             foreach (var (collection, id) in hidden)
             {
                 if (records.TryGetValue((collection, id), out var record) && record.TryGetValue("base", out var b) && b is BsonDocument)
