@@ -15,9 +15,40 @@ public sealed class ExclusiveTransactionTests
 
     private static byte[] S(string text) => Encoding.UTF8.GetBytes(text);
 
-    private static void RequireManyOpeners(StorageBackend store)
+    /// <summary>Two engines on one store, as two server nodes; skips the test where one engine owns the store.</summary>
+    private sealed class TwoNodes : IAsyncDisposable
     {
-        if (!store.SupportsManyOpeners) Assert.Skip($"{store.Name}: one engine owns the store; Exclusive behaves as ReadWrite there.");
+        private readonly StorageBackend _store;
+
+        private TwoNodes(StorageBackend store, IStorageEngine a, IStorageEngine b)
+        {
+            _store = store;
+            A = a;
+            B = b;
+        }
+
+        public IStorageEngine A { get; }
+
+        public IStorageEngine B { get; }
+
+        public static async Task<TwoNodes> StartAsync(string backend)
+        {
+            var store = await StorageBackend.CreateAsync(backend);
+            if (!store.SupportsManyOpeners)
+            {
+                await store.DisposeAsync();
+                Assert.Skip($"{store.Name}: one engine owns the store; Exclusive behaves as ReadWrite there.");
+            }
+
+            return new TwoNodes(store, await store.OpenAsync(), await store.OpenAsync());
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await B.DisposeAsync();
+            await A.DisposeAsync();
+            await _store.DisposeAsync();
+        }
     }
 
     [Theory]
@@ -53,10 +84,8 @@ public sealed class ExclusiveTransactionTests
     [MemberData(nameof(StorageBackend.Names), MemberType = typeof(StorageBackend))]
     public async Task A_writer_whose_snapshot_missed_an_exclusive_commit_on_another_engine_conflicts(string backend)
     {
-        await using var store = await StorageBackend.CreateAsync(backend);
-        RequireManyOpeners(store);
-        await using var nodeA = await store.OpenAsync();
-        await using var nodeB = await store.OpenAsync();
+        await using var nodes = await TwoNodes.StartAsync(backend);
+        var (nodeA, nodeB) = (nodes.A, nodes.B);
 
         // The writer on B and the exclusive transaction on A touch different keys: only the ordering rule makes them meet.
         await using var writer = await nodeB.BeginAsync(StorageTransactionMode.ReadWrite, Ct);
@@ -77,10 +106,8 @@ public sealed class ExclusiveTransactionTests
     [MemberData(nameof(StorageBackend.Names), MemberType = typeof(StorageBackend))]
     public async Task A_writer_committing_during_an_exclusive_transaction_waits_for_it(string backend)
     {
-        await using var store = await StorageBackend.CreateAsync(backend);
-        RequireManyOpeners(store);
-        await using var nodeA = await store.OpenAsync();
-        await using var nodeB = await store.OpenAsync();
+        await using var nodes = await TwoNodes.StartAsync(backend);
+        var (nodeA, nodeB) = (nodes.A, nodes.B);
 
         await using var writer = await nodeB.BeginAsync(StorageTransactionMode.ReadWrite, Ct);
         await writer.PutAsync(Tree, S("doc"), S("1"), Ct);
@@ -97,10 +124,8 @@ public sealed class ExclusiveTransactionTests
     [MemberData(nameof(StorageBackend.Names), MemberType = typeof(StorageBackend))]
     public async Task An_exclusive_transaction_rolled_back_lets_overlapping_writers_commit_and_releases_its_lock(string backend)
     {
-        await using var store = await StorageBackend.CreateAsync(backend);
-        RequireManyOpeners(store);
-        await using var nodeA = await store.OpenAsync();
-        await using var nodeB = await store.OpenAsync();
+        await using var nodes = await TwoNodes.StartAsync(backend);
+        var (nodeA, nodeB) = (nodes.A, nodes.B);
 
         await using var writer = await nodeB.BeginAsync(StorageTransactionMode.ReadWrite, Ct);
         await writer.PutAsync(Tree, S("doc"), S("1"), Ct);
@@ -125,10 +150,8 @@ public sealed class ExclusiveTransactionTests
     [MemberData(nameof(StorageBackend.Names), MemberType = typeof(StorageBackend))]
     public async Task Exclusive_transactions_on_two_engines_run_one_at_a_time(string backend)
     {
-        await using var store = await StorageBackend.CreateAsync(backend);
-        RequireManyOpeners(store);
-        await using var nodeA = await store.OpenAsync();
-        await using var nodeB = await store.OpenAsync();
+        await using var nodes = await TwoNodes.StartAsync(backend);
+        var (nodeA, nodeB) = (nodes.A, nodes.B);
 
         var first = await nodeA.BeginAsync(StorageTransactionMode.Exclusive, Ct);
         var second = nodeB.BeginAsync(StorageTransactionMode.Exclusive, Ct).AsTask();
