@@ -50,12 +50,14 @@ command -v runuser > /dev/null 2>&1 || _otd_missing+=(util-linux)
 /usr/bin/python3 -c "import pymongo" > /dev/null 2>&1 || _otd_missing+=(python3-pymongo)
 # Debian 12 ships GridFS for Python as its own package.
 /usr/bin/python3 -c "import gridfs" > /dev/null 2>&1 || _otd_missing+=(python3-gridfs)
+# pymongo's zstd wire compressor needs the zstandard module (the server side uses the system's libzstd1).
+/usr/bin/python3 -c "import zstandard" > /dev/null 2>&1 || _otd_missing+=(python3-zstandard)
 # The Shopfloor dashboard suite drives Debian's Chromium through playwright-core (no browser download).
 [ -x /usr/bin/chromium ] || _otd_missing+=(chromium)
 if [ ${#_otd_missing[@]} -gt 0 ]; then
   _otd_apt_install "${_otd_missing[@]}" || true
 else
-  _otd_say "Debian packages present (postgresql-15, python3-pymongo, python3-gridfs, chromium)"
+  _otd_say "Debian packages present (postgresql-15, python3-pymongo, python3-gridfs, python3-zstandard, chromium)"
 fi
 
 # --- Node packages of the compatibility tests --------------------------------------------------------------------------

@@ -7,8 +7,9 @@ namespace Outpost.Wire.Compression;
 /// <summary>The compressors Outpost offers in hello's <c>compression</c> negotiation, and their codecs.</summary>
 public static class MessageCompression
 {
-    /// <summary>Handshake names Outpost supports, in the server's preference order.</summary>
-    public static IReadOnlyList<string> SupportedNames { get; } = ["snappy", "zlib"];
+    /// <summary>Handshake names Outpost supports, in the server's preference order ("zstd" only when libzstd is present).</summary>
+    public static IReadOnlyList<string> SupportedNames { get; } =
+        ZstdCodec.IsAvailable ? ["zstd", "snappy", "zlib"] : ["snappy", "zlib"];
 
     /// <summary>Maps a handshake compressor name to its id; false for names Outpost does not offer.</summary>
     public static bool TryParse(string name, out CompressorId id)
@@ -17,6 +18,7 @@ public static class MessageCompression
         {
             case "snappy": id = CompressorId.Snappy; return true;
             case "zlib": id = CompressorId.Zlib; return true;
+            case "zstd" when ZstdCodec.IsAvailable: id = CompressorId.Zstd; return true;
             case "noop": id = CompressorId.Noop; return true;
             default: id = default; return false;
         }
@@ -37,6 +39,9 @@ public static class MessageCompression
                 return;
             case CompressorId.Zlib:
                 DecompressZlib(source, destination);
+                return;
+            case CompressorId.Zstd:
+                ZstdCodec.Decompress(source, destination);
                 return;
             default:
                 throw new WireProtocolException($"unsupported compressor id {(byte)id}");
@@ -60,6 +65,9 @@ public static class MessageCompression
                 {
                     stream.Write(source);
                 }
+                return;
+            case CompressorId.Zstd:
+                ZstdCodec.Compress(source, output);
                 return;
             default:
                 throw new ArgumentOutOfRangeException(nameof(id), id, "unsupported compressor");
