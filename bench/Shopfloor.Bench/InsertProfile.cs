@@ -60,6 +60,9 @@ public static class InsertProfile
                     wall.Add(w); cpu.Add(c); bareWall.Add(bw); bareCpu.Add(bc);
                 }
             }
+            // The photos collection now holds the last round's 1,000 photos: what their index entries take (key + value bytes).
+            var stats = await photos.StatsAsync();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"index entry bytes for 1,000 photos: {stats["totalIndexSize"].ToInt64():N0} (documents {stats["size"].ToInt64():N0})"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"insertMany 1,000 photos x {rounds}: photos collection wall {Median(wall):F1} ms [{wall.Min():F0}], CPU {Median(cpu):F1} ms; bare wall {Median(bareWall):F1} ms [{bareWall.Min():F0}], CPU {Median(bareCpu):F1} ms; ratio wall {Median(wall) / Median(bareWall):F2}x, CPU {Median(cpu) / Median(bareCpu):F2}x"));
             return 0;
