@@ -44,6 +44,13 @@ public sealed class ValidatorAgreementTests
             Samples.SeedValidPhoto().Without("metadata.deviceInfo"),
             Samples.SeedValidPhoto().With("metadata.location", new BsonDocument { { "latitude", 91.0 }, { "longitude", 0.0 } }),
             Samples.SeedValidPhoto().With("metadata.location", new BsonDocument { { "latitude", 90.0 }, { "longitude", -180.0 } }),
+            // Array items: the errInfo names the first failing item by index (auditTrail.1.action, metadata.defectsFound.1).
+            Samples.SeedValidPhoto().With("auditTrail", new BsonArray
+            {
+                new BsonDocument { { "action", "created" }, { "timestamp", DateTime.UtcNow }, { "userId", "u" }, { "deviceId", "d" } },
+                new BsonDocument { { "action", "painted" }, { "timestamp", DateTime.UtcNow }, { "userId", "" }, { "deviceId", "d" } },
+            }),
+            Samples.SeedValidPhoto().With("metadata.defectsFound", new BsonArray { "scratch", "" }),
         };
         foreach (var doc in samples)
         {
