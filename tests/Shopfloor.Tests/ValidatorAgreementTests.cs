@@ -44,10 +44,26 @@ public sealed class ValidatorAgreementTests
             Samples.SeedValidPhoto().Without("metadata.deviceInfo"),
             Samples.SeedValidPhoto().With("metadata.location", new BsonDocument { { "latitude", 91.0 }, { "longitude", 0.0 } }),
             Samples.SeedValidPhoto().With("metadata.location", new BsonDocument { { "latitude", 90.0 }, { "longitude", -180.0 } }),
+            // Array items: the errInfo names the first failing item by index (auditTrail.1.action, metadata.defectsFound.1).
+            Samples.SeedValidPhoto().With("auditTrail", new BsonArray
+            {
+                new BsonDocument { { "action", "created" }, { "timestamp", DateTime.UtcNow }, { "userId", "u" }, { "deviceId", "d" } },
+                new BsonDocument { { "action", "painted" }, { "timestamp", DateTime.UtcNow }, { "userId", "" }, { "deviceId", "d" } },
+            }),
+            Samples.SeedValidPhoto().With("metadata.defectsFound", new BsonArray { "scratch", "" }),
         };
         foreach (var doc in samples)
         {
-            Agree(ShopfloorSchemas.Photos, doc, rules.Validate(doc));
+            var csharp = rules.Validate(doc);
+            Agree(ShopfloorSchemas.Photos, doc, csharp);
+            if (!csharp.IsValid)
+            {
+                // The engine's errInfo for the refusal names the same fields with the same rules (decision 025), so a
+                // write validated once by the collection validator reports what the C# rules would have.
+                var errInfo = new BsonDocument("details", ValidationFailureDetails.Explain(_schemas.PhotosValidator(), doc));
+                var fromErrInfo = ErrInfoViolations.From(errInfo);
+                Assert.Equal(csharp.Violations.Select(v => (v.Path, v.Rule)).Order(), fromErrInfo.Violations.Select(v => (v.Path, v.Rule)).Order());
+            }
         }
     }
 

@@ -10,9 +10,11 @@ namespace Shopfloor.Server;
 /// <summary>
 /// Photo create/read/update/delete for signed-in devices (the seed's PhotoRepository behind the REST API). Every
 /// call asks <see cref="DocumentAuthorizer"/> first; notes and location are encrypted before they are stored and
-/// decrypted only for a reader the authorizer allows. Validation runs twice on purpose: the C# rules here name
-/// every violated field (and check department settings a collection validator cannot see), and the engine's
-/// validator guards every other path.
+/// decrypted only for a reader the authorizer allows. A write is validated once (decision 025): the photos collection
+/// validator (installed by <see cref="ShopfloorServices.CreateAsync"/>, the only place this service is built) checks
+/// the stored form on every path, and its 121 errInfo is mapped back to field-named violations
+/// (<see cref="ErrInfoViolations"/>); the C# rules here check only what it cannot see — department and project rules
+/// and the clear text of the encrypted fields — and, when those fail, run in full so the error still names every field.
 /// </summary>
 public sealed class PhotoService
 {
@@ -72,22 +74,27 @@ public sealed class PhotoService
         doc.Set("auditTrail", new BsonArray { AuditEntry("created", now, device, null) });
 
         var department = await _departments.FindOneAsync(new BsonDocument("_id", device.DepartmentId), cancellationToken: cancellationToken).ConfigureAwait(false);
-        ValidationResult result;
-        if (department is null)
+        var project = department is not null && doc.TryGetValue("projectId", out var pid) && pid is BsonObjectId
+            ? await _projects.FindOneAsync(new BsonDocument("_id", pid), cancellationToken: cancellationToken).ConfigureAwait(false)
+            : null;
+        var departmentInfo = department is null ? null : DepartmentMapper.FromBson(department);
+        var projectInfo = project is null ? null : ProjectMapper.FromBson(project);
+        // Validated once: here only what the collection validator cannot see (department and project rules, the clear
+        // text of the fields stored encrypted); the validator checks the stored form during the insert. When either
+        // refuses, the error names every violated field — the C# rules on the first path, errInfo on the second.
+        if (!_schemas.PhotoRules.ValidateBeyondCollectionValidator(doc, departmentInfo, projectInfo).IsValid)
         {
-            result = _schemas.PhotoRules.Validate(doc);
+            (departmentInfo is null ? _schemas.PhotoRules.Validate(doc) : _schemas.PhotoRules.ValidateForCapture(doc, departmentInfo, projectInfo))
+                .ThrowIfInvalid(CollectionNames.Photos);
         }
-        else
-        {
-            var project = doc.TryGetValue("projectId", out var pid) && pid is BsonObjectId
-                ? await _projects.FindOneAsync(new BsonDocument("_id", pid), cancellationToken: cancellationToken).ConfigureAwait(false)
-                : null;
-            result = _schemas.PhotoRules.ValidateForCapture(doc, DepartmentMapper.FromBson(department), project is null ? null : ProjectMapper.FromBson(project));
-        }
-        result.ThrowIfInvalid(CollectionNames.Photos);
 
         var stored = _protector.Protect(doc);
-        (await _photos.InsertAsync([stored], cancellationToken: cancellationToken).ConfigureAwait(false)).ThrowOnError();
+        var written = await _photos.InsertAsync([stored], cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (written.WriteErrors is [{ Code: ErrorCodes.DocumentValidationFailure, Details: { } details }] && details.TryGetValue("errInfo", out var errInfo) && errInfo is BsonDocument info)
+        {
+            ErrInfoViolations.From(info).ThrowIfInvalid(CollectionNames.Photos);
+        }
+        written.ThrowOnError();
         return _protector.Decrypt(stored);
     }
 
@@ -147,8 +154,8 @@ public sealed class PhotoService
     /// Partial update (the seed's PhotoMetadataUpdateSchema + repository update): the body is a partial photo — a
     /// plain document of top-level fields or <c>{ $set: { … } }</c>. <c>_id</c> may not change; createdAt,
     /// updatedAt and auditTrail are server-managed; lastModified defaults to now; updatedAt is stamped; an
-    /// "updated" audit entry naming the fields is pushed. The merged photo is validated before the write
-    /// (every violation named) and the engine validates again. Needs photo:update on the photo's department
+    /// "updated" audit entry naming the fields is pushed. The clear text of encrypted fields is checked here, the
+    /// merged photo by the collection validator (every violation named from its errInfo). Needs photo:update on the photo's department
     /// (and on the target department when it changes); changing metadata.qualityRating also needs quality:review.
     /// Returns null when the photo does not exist.
     /// </summary>
@@ -173,6 +180,21 @@ public sealed class PhotoService
             _authorizer.Demand(device, Permissions.QualityReview, department);
         }
 
+        if (patch.TryGetValue("metadata", out var clearMetadata) && clearMetadata is BsonDocument)
+        {
+            // The validator sees the encrypted fields' ciphertext only: their clear text is checked here.
+            var probe = new BsonDocument("metadata", clearMetadata);
+            if (!_schemas.PhotoRules.ValidateBeyondCollectionValidator(probe, null).IsValid)
+            {
+                var merged = existing.DeepClone();
+                foreach (var element in patch)
+                {
+                    merged.Set(element.Name, element.Value);
+                }
+                _schemas.PhotoRules.Validate(merged).ThrowIfInvalid(CollectionNames.Photos);
+            }
+        }
+
         var now = _time.GetUtcNow().UtcDateTime;
         if (!patch.Contains("lastModified"))
         {
@@ -185,13 +207,6 @@ public sealed class PhotoService
             patch.Set("metadata", protectedMetadata);
         }
 
-        var merged = existing.DeepClone();
-        foreach (var element in patch)
-        {
-            merged.Set(element.Name, element.Value);
-        }
-        _schemas.PhotoRules.Validate(merged).ThrowIfInvalid(CollectionNames.Photos);
-
         var fields = new BsonArray();
         foreach (var element in body.Contains("$set") ? body["$set"].AsDocument : body)
         {
@@ -202,12 +217,22 @@ public sealed class PhotoService
             { "$set", patch },
             { "$push", new BsonDocument("auditTrail", AuditEntry("updated", now, device!, new BsonDocument("fields", fields))) },
         };
-        var result = await _photos.FindAndModifyAsync(new FindAndModifyOptions
+        FindAndModifyResult result;
+        try
         {
-            Query = new BsonDocument { { "_id", id }, { "departmentId", existing["departmentId"] } },
-            Update = update,
-            ReturnNew = true,
-        }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            result = await _photos.FindAndModifyAsync(new FindAndModifyOptions
+            {
+                Query = new BsonDocument { { "_id", id }, { "departmentId", existing["departmentId"] } },
+                Update = update,
+                ReturnNew = true,
+            }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (MongoException ex) when (ErrInfoViolations.From(ex) is { IsValid: false } violations)
+        {
+            // The collection validator refused the updated photo: name every field it reported.
+            violations.ThrowIfInvalid(CollectionNames.Photos);
+            throw;
+        }
         return result.Value is null ? null : _protector.Decrypt(result.Value);
     }
 

@@ -11,6 +11,9 @@ namespace Shopfloor.Validation;
 /// </summary>
 public sealed class PhotoRules
 {
+    private readonly EncryptableSchema _notes;
+    private readonly EncryptableSchema _location;
+
     public PhotoRules()
     {
         var nonEmpty = new StringSchema(minLength: 1);
@@ -31,14 +34,16 @@ public sealed class PhotoRules
             .Required("osVersion", nonEmpty)
             .Required("appVersion", nonEmpty)
             .Required("cameraSettings", camera);
+        _notes = new EncryptableSchema(new StringSchema(maxLength: 10_000));
+        _location = new EncryptableSchema(location);
         var metadata = new ObjectSchema()
             .Required("inspectionType", nonEmpty)
             .Optional("qualityRating", new NumberSchema { Integer = true, Minimum = 1, Maximum = 10 })
             .Optional("defectsFound", new ArraySchema(nonEmpty))
-            .Optional("inspectorNotes", new EncryptableSchema(new StringSchema(maxLength: 10_000)))
+            .Optional("inspectorNotes", _notes)
             .Optional("machineId", nonEmpty)
             .Optional("batchNumber", nonEmpty)
-            .Optional("location", new EncryptableSchema(location))
+            .Optional("location", _location)
             .Required("deviceInfo", device);
         var audit = new ObjectSchema()
             .Required("action", new StringSchema(allowed: WireNames.AuditActions))
@@ -94,6 +99,39 @@ public sealed class PhotoRules
     {
         var violations = new List<Violation>();
         Schema.Validate(photo, "", violations);
+        AddCaptureContext(photo, department, project, violations);
+        return new ValidationResult(violations);
+    }
+
+    /// <summary>
+    /// Only what the photos collection validator cannot check, for a server write that the validator checks once
+    /// (decision 025): the clear text of the fields stored encrypted (the validator sees their ciphertext) and, with a
+    /// department, the rules of <see cref="ValidateForCapture"/> that need the department and project documents.
+    /// </summary>
+    public ValidationResult ValidateBeyondCollectionValidator(BsonDocument photo, Department? department, Project? project = null)
+    {
+        ArgumentNullException.ThrowIfNull(photo);
+        var violations = new List<Violation>();
+        if (photo.TryGetValue("metadata", out var m) && m is BsonDocument metadata)
+        {
+            if (metadata.TryGetValue("inspectorNotes", out var notes))
+            {
+                _notes.Validate(notes, "metadata.inspectorNotes", violations);
+            }
+            if (metadata.TryGetValue("location", out var location))
+            {
+                _location.Validate(location, "metadata.location", violations);
+            }
+        }
+        if (department is not null)
+        {
+            AddCaptureContext(photo, department, project, violations);
+        }
+        return new ValidationResult(violations);
+    }
+
+    private static void AddCaptureContext(BsonDocument photo, Department department, Project? project, List<Violation> violations)
+    {
         if (!photo.TryGetValue("departmentId", out var dept) || dept is not BsonString ds || ds.Value != department.Id)
         {
             violations.Add(new Violation("departmentId", RuleNames.ProjectReference, $"must be the capturing department '{department.Id}'"));
@@ -113,7 +151,6 @@ public sealed class PhotoRules
         {
             CheckProject(photo, project, violations);
         }
-        return new ValidationResult(violations);
     }
 
     private static void CheckProject(BsonDocument photo, Project project, List<Violation> violations)

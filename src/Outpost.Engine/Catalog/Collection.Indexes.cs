@@ -35,7 +35,7 @@ public sealed partial class Collection
                 Indexes.Text.TextIndexSpec.CheckSingle(list, spec);
                 if (IsExisting(list, spec)) continue;
                 var tree = await CatalogManager.AllocateTreeAsync(tx, cancellationToken).ConfigureAwait(false);
-                var index = new IndexState(spec, tree, kind, false);
+                var index = new IndexState(spec, tree, kind, false, IndexState.CanKeepIdInKey(kind, spec.TryGetValue("unique", out var u) && u is BsonBoolean { Value: true }));
                 list.Add(index);
                 added.Add(index);
             }

@@ -45,7 +45,7 @@ public sealed partial class Collection
             for (var i = 1; i < indexes.Length; i++)
             {
                 foreach (var key in Writes.DocumentWriter.KeysOf(indexes[i], document))
-                    expected[i].Add(Convert.ToHexString(Writes.DocumentWriter.EntryKey(indexes[i], key, entry.Key)) + ":" + idHex);
+                    expected[i].Add(Convert.ToHexString(Writes.DocumentWriter.EntryKey(indexes[i], key, entry.Key)) + ":" + (indexes[i].IdInKey ? "" : idHex));
             }
         }
 

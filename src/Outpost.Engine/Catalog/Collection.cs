@@ -113,9 +113,11 @@ public sealed partial class Collection
         // moderate: updates to documents that were already invalid are not checked.
         if (level == "moderate" && before is not null && !state.Validator.Matches(before)) return;
         if (state.Options.ValidationAction == "warn") return;
+        // Only a refused document pays for the explanation: the compiled validator above stays the success path.
+        var details = ValidationFailureDetails.Explain(state.Validator.Filter, document);
         throw new MongoException(ErrorCodes.DocumentValidationFailure, "Document failed validation")
         {
-            Details = [new("errInfo", new BsonDocument { { "failingDocumentId", document.TryGetValue("_id", out var id) ? id : BsonNull.Value }, { "details", new BsonDocument() } })],
+            Details = [new("errInfo", new BsonDocument { { "failingDocumentId", document.TryGetValue("_id", out var id) ? id : BsonNull.Value }, { "details", details } })],
         };
     }
 

@@ -65,7 +65,11 @@ internal sealed class CollectionState
     {
         var indexes = new BsonArray();
         foreach (var index in Indexes)
-            indexes.Add(new BsonDocument { { "spec", index.Spec }, { "tree", index.Tree } });
+        {
+            var entry = new BsonDocument { { "spec", index.Spec }, { "tree", index.Tree } };
+            if (index.IdInKey) entry.Add("idInKey", true);
+            indexes.Add(entry);
+        }
         return new BsonDocument
         {
             { "db", Database }, { "name", Name }, { "uuid", BsonBinary.FromGuid(Uuid) }, { "tree", Tree },
@@ -82,7 +86,8 @@ internal sealed class CollectionState
             var spec = d["spec"].AsDocument;
             var tree = d["tree"].ToInt64();
             var sparse = spec.TryGetValue("sparse", out var s) && s is BsonBoolean { Value: true };
-            builder.Add(new IndexState(spec, tree, IndexKinds.Create(spec["key"].AsDocument, sparse, encoder, spec), isMultikey(tree)));
+            var idInKey = d.TryGetValue("idInKey", out var f) && f is BsonBoolean { Value: true };
+            builder.Add(new IndexState(spec, tree, IndexKinds.Create(spec["key"].AsDocument, sparse, encoder, spec), isMultikey(tree), idInKey));
         }
 
         return new CollectionState(doc["db"].AsString, doc["name"].AsString, doc["uuid"].AsBinary.ToGuid(), doc["tree"].ToInt64(),

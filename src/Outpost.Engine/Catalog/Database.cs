@@ -216,7 +216,7 @@ public sealed partial class Database
         }
 
         var builder = state.Indexes.ToBuilder();
-        builder[state.Indexes.IndexOf(target)] = new IndexState(newSpec, target.Tree, target.Kind, target.Multikey);
+        builder[state.Indexes.IndexOf(target)] = new IndexState(newSpec, target.Tree, target.Kind, target.Multikey, target.IdInKey);
         return (builder.ToImmutable(), reply);
     }
 

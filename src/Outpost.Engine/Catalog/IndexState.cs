@@ -8,8 +8,9 @@ namespace Outpost.Engine.Catalog;
 internal sealed class IndexState
 {
     private int _multikey;
+    private readonly bool[]? _descending;
 
-    public IndexState(BsonDocument spec, long tree, IIndexKind kind, bool multikey)
+    public IndexState(BsonDocument spec, long tree, IIndexKind kind, bool multikey, bool idInKey = false)
     {
         Spec = spec;
         Tree = tree;
@@ -23,7 +24,29 @@ internal sealed class IndexState
         PartialMatcher = PartialFilter is null ? null : DocumentMatcher.Create(PartialFilter, Outpost.Query.QueryContext.Default);
         IsIdIndex = Name == "_id_";
         _multikey = multikey ? 1 : 0;
+        if (idInKey)
+        {
+            if (!CanKeepIdInKey(kind, Unique)) throw new InvalidOperationException($"index {Name}: only non-unique ascending/descending indexes can keep the _id in the entry key alone");
+            var fields = new List<bool>();
+            foreach (var (_, descending) in ((BTreeIndexKind)kind).Fields) fields.Add(descending);
+            _descending = [.. fields];
+        }
     }
+
+    /// <summary>
+    /// Entry format 2 (decision 025): the entry's value is empty and the document's _id key is read from the end of the
+    /// entry key (which is <c>index key + encoded _id</c>), instead of being stored a second time as the value. Set for
+    /// indexes created since; an index from an older file keeps format 1 (the _id as the value) until it is rebuilt.
+    /// Recorded in the catalog as <c>idInKey: true</c>.
+    /// </summary>
+    public bool IdInKey => _descending is not null;
+
+    /// <summary>Whether an index of this kind may use entry format 2: non-unique B-tree keys (self-delimiting fields).</summary>
+    public static bool CanKeepIdInKey(IIndexKind kind, bool unique) => !unique && kind is BTreeIndexKind;
+
+    /// <summary>The document's primary key for an index entry of this index (format 1: the value; format 2: the key's suffix).</summary>
+    public byte[] IdKeyOf(byte[] entryKey, byte[] value) =>
+        value.Length > 0 || _descending is null ? value : Outpost.Bson.Keys.BsonKeyEncoder.GetIdSuffix(entryKey, _descending).ToArray();
 
     /// <summary>The listIndexes document <c>{v: 2, key, name, …}</c>.</summary>
     public BsonDocument Spec { get; }

@@ -59,7 +59,7 @@ internal static class PlanExecutor
                         else
                         {
                             if (!natural) stats.KeysExamined++;
-                            idKey = entry.Value;
+                            idKey = natural ? entry.Value : plan.Index!.IdKeyOf(entry.Key, entry.Value);
                             if (seen is not null && !seen.Add(Convert.ToBase64String(idKey))) continue;
                             bytes = await tx.GetAsync(collection.Tree, idKey, cancellationToken).ConfigureAwait(false);
                             if (bytes is null) continue;

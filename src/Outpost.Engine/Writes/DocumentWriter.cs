@@ -209,7 +209,8 @@ internal sealed class DocumentWriter
                 {
                     key.CopyTo(entry, 0);
                     idKey.CopyTo(entry, key.Length);
-                    await tx.PutAsync(index.Tree, entry.AsMemory(0, length), idKey, cancellationToken).ConfigureAwait(false);
+                    // Entry format 2 stores no value: the entry key already ends with the _id key (IndexState.IdInKey).
+                    await tx.PutAsync(index.Tree, entry.AsMemory(0, length), index.IdInKey ? ReadOnlyMemory<byte>.Empty : idKey, cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {

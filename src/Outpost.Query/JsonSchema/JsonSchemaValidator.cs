@@ -10,7 +10,7 @@ namespace Outpost.Query.JsonSchema;
 /// minProperties/maxProperties, allOf/anyOf/oneOf/not, description/title.
 /// Keywords apply only to values of their type, as JSON Schema says ("minimum" ignores strings).
 /// </summary>
-public sealed class JsonSchemaValidator
+public sealed partial class JsonSchemaValidator
 {
     private static readonly Dictionary<string, BsonType[]> BsonTypes = new()
     {
@@ -31,6 +31,7 @@ public sealed class JsonSchemaValidator
 
     private readonly Dictionary<string, Regex> _patterns = [];
     private SchemaNode _root = null!;
+    private BsonDocument _schema = null!;
 
     private JsonSchemaValidator()
     {
@@ -46,6 +47,7 @@ public sealed class JsonSchemaValidator
 
         var v = new JsonSchemaValidator();
         v.Check(d);
+        v._schema = d;
         v._root = v.Build(d);
         return v;
     }
@@ -64,6 +66,7 @@ public sealed class JsonSchemaValidator
 
         var v = new JsonSchemaValidator();
         v.Check(d);
+        v._schema = d;
         v._root = new SchemaNode([new InterpretedSchema(v, d)]);
         return v;
     }

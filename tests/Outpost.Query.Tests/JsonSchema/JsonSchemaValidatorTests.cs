@@ -104,6 +104,8 @@ public class JsonSchemaValidatorTests
 
         Assert.Equal(valid, validator.IsValid(J.Doc(document)));
         Assert.Equal(valid, interpreted.IsValid(J.Doc(document)));
+        // The failure explanation (errInfo.details) exists exactly when the document is refused.
+        Assert.Equal(valid, validator.Explain(J.Doc(document)) is null);
     }
 
     [Fact]

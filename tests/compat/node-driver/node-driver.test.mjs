@@ -72,6 +72,55 @@ test('duplicate key errors carry code 11000, keyPattern and keyValue', async () 
   });
 });
 
+test('a $jsonSchema validator refusal (121) names every violated field in errInfo.details', async () => {
+  const client = await connect();
+  const db = client.db(dbName('validation'));
+  await db.createCollection('photos', {
+    validator: { $jsonSchema: {
+      bsonType: 'object', required: ['fileName', 'checksumMD5', 'metadata'],
+      properties: {
+        fileName: { bsonType: 'string', minLength: 1 },
+        checksumMD5: { bsonType: 'string', pattern: '^[a-f0-9]{32}$' },
+        mimeType: { bsonType: 'string', pattern: '^image/' },
+        metadata: { bsonType: 'object', required: ['inspectionType'], properties: { qualityRating: { bsonType: 'int', minimum: 1, maximum: 10 } } },
+      },
+    } },
+    validationLevel: 'strict', validationAction: 'error',
+  });
+  const photos = db.collection('photos');
+  await assert.rejects(photos.insertOne({ _id: 'bad', fileName: '', checksumMD5: 'xyz', mimeType: 'text/plain', metadata: { qualityRating: 11 } }), (e) => {
+    assert.equal(e.code, 121);
+    assert.equal(e.errInfo.failingDocumentId, 'bad');
+    const details = e.errInfo.details;
+    assert.equal(details.operatorName, '$jsonSchema');
+    const [properties] = details.schemaRulesNotSatisfied;
+    assert.equal(properties.operatorName, 'properties');
+    assert.deepEqual(properties.propertiesNotSatisfied.map((p) => p.propertyName), ['fileName', 'checksumMD5', 'mimeType', 'metadata']);
+    assert.deepEqual(properties.propertiesNotSatisfied[1].details, [
+      { operatorName: 'pattern', specifiedAs: { pattern: '^[a-f0-9]{32}$' }, reason: 'regular expression did not match', consideredValue: 'xyz' },
+    ]);
+    const metadata = properties.propertiesNotSatisfied[3].details;
+    assert.deepEqual(metadata[0], { operatorName: 'required', specifiedAs: { required: ['inspectionType'] }, missingProperties: ['inspectionType'] });
+    assert.deepEqual(metadata[1].propertiesNotSatisfied[0], {
+      propertyName: 'qualityRating',
+      details: [{ operatorName: 'maximum', specifiedAs: { maximum: 10 }, reason: 'comparison failed', consideredValue: 11 }],
+    });
+    return true;
+  });
+  // insertMany: each refused document has its own errInfo; the valid one is written.
+  await assert.rejects(photos.insertMany([
+    { _id: 1, fileName: 'a.jpg', checksumMD5: '0123456789abcdef0123456789abcdef', metadata: { inspectionType: 'weld' } },
+    { _id: 2, checksumMD5: '0123456789abcdef0123456789abcdef', metadata: { inspectionType: 'weld' } },
+  ], { ordered: false }), (e) => {
+    assert.equal(e.writeErrors.length, 1);
+    const info = e.writeErrors[0].errInfo;
+    assert.equal(info.failingDocumentId, 2);
+    assert.deepEqual(info.details.schemaRulesNotSatisfied[0].missingProperties, ['fileName']);
+    return true;
+  });
+  assert.equal(await photos.countDocuments(), 1);
+});
+
 test('bulkWrite with mixed operations, ordered and unordered', async () => {
   const client = await connect();
   const coll = client.db(dbName('bulk')).collection('b');
