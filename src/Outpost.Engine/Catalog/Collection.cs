@@ -193,6 +193,7 @@ public sealed partial class Collection
                         if (prepared[i] is not { } doc) continue;
                         failedAt = i;
                         Validate(current, doc, options.BypassDocumentValidation);
+                        options.Restriction?.Check(doc.Document, "inserted");
                         bytes += await Engine.Writer.InsertAsync(tx, current, doc, context, cancellationToken).ConfigureAwait(false);
                         if (context.Transaction is null && bytes >= InsertBatchBytes)
                         {
@@ -249,6 +250,7 @@ public sealed partial class Collection
                     {
                         var current = State ?? state;
                         Validate(current, doc, options.BypassDocumentValidation);
+                        options.Restriction?.Check(doc.Document, "inserted");
                         await Engine.Writer.InsertAsync(tx, current, doc, context, cancellationToken).ConfigureAwait(false);
                         return 0;
                     }, cancellationToken, Namespace).ConfigureAwait(false);
@@ -297,7 +299,7 @@ public sealed partial class Collection
                     throw new MongoException(ErrorCodes.FailedToParse, "multi update is not supported for replacement-style update");
                 var matcher = DocumentMatcher.Create(statement.Filter, queryContext);
                 var outcome = await Engine.RunWriteAsync(context, tx => ApplyUpdateAsync(tx, statement.Filter, matcher, updater, statement.Multi,
-                    statement.Upsert, statement.Hint, null, statement.Collation, options.BypassDocumentValidation, context, cancellationToken), cancellationToken, Namespace).ConfigureAwait(false);
+                    statement.Upsert, statement.Hint, null, statement.Collation, options.BypassDocumentValidation, options.Restriction, context, cancellationToken), cancellationToken, Namespace).ConfigureAwait(false);
                 result.N += outcome.Matched;
                 result.NModified += outcome.Modified;
                 if (outcome.UpsertedId is not null)
@@ -322,7 +324,8 @@ public sealed partial class Collection
 
     /// <summary>Applies one update statement inside <paramref name="tx"/>: targets are collected first, then rewritten.</summary>
     internal async Task<UpdateOutcome> ApplyUpdateAsync(IStorageTransaction tx, BsonDocument filter, DocumentMatcher matcher, DocumentUpdater updater,
-        bool multi, bool upsert, BsonValue? hint, BsonDocument? sort, BsonDocument? collation, bool bypassValidation, OperationContext context, CancellationToken cancellationToken)
+        bool multi, bool upsert, BsonValue? hint, BsonDocument? sort, BsonDocument? collation, bool bypassValidation, DocumentRestriction? restriction,
+        OperationContext context, CancellationToken cancellationToken)
     {
         var state = State ?? throw EngineErrors.NamespaceNotFound(Namespace);
         var targets = await FindTargetsAsync(tx, state, filter, matcher, multi, hint, sort, collation, context, cancellationToken).ConfigureAwait(false);
@@ -336,6 +339,7 @@ public sealed partial class Collection
             firstAfter ??= after;
             if (!changed) continue;
             Validate(state, after, before, bypassValidation);
+            restriction?.Check(after, "updated");
             await Engine.Writer.ReplaceAsync(tx, state, idKey, before, after, description, context, cancellationToken).ConfigureAwait(false);
             modified++;
         }
@@ -348,6 +352,7 @@ public sealed partial class Collection
             inserted.InsertAt(0, new BsonElement("_id", filterId));
         inserted = DocumentWriter.PrepareForInsert(inserted);
         Validate(state, inserted, null, bypassValidation);
+        restriction?.Check(inserted, "upserted");
         await Engine.Writer.InsertAsync(tx, state, inserted, context, cancellationToken).ConfigureAwait(false);
         return new UpdateOutcome(0, 0, inserted["_id"], null, inserted);
     }
@@ -446,7 +451,7 @@ public sealed partial class Collection
         await GetForWriteAsync(cancellationToken).ConfigureAwait(false);
         var updater = DocumentUpdater.Create(options.Update!, queryContext, options.ArrayFilters);
         var outcome = await Engine.RunWriteAsync(context, tx => ApplyUpdateAsync(tx, options.Query, matcher, updater, false, options.Upsert, options.Hint,
-            options.Sort, options.Collation, options.BypassDocumentValidation, context, cancellationToken), cancellationToken, Namespace).ConfigureAwait(false);
+            options.Sort, options.Collation, options.BypassDocumentValidation, options.Restriction, context, cancellationToken), cancellationToken, Namespace).ConfigureAwait(false);
         var value = outcome.UpsertedId is not null
             ? (options.ReturnNew ? outcome.After : null)
             : (options.ReturnNew ? outcome.After : outcome.Before);

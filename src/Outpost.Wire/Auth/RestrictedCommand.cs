@@ -1,0 +1,110 @@
+using Outpost.Bson;
+
+namespace Outpost.Wire.Auth;
+
+/// <summary>
+/// Rewrites a command for a user whose privilege on its namespace carries an <c>outpostFilter</c> (decision 026):
+/// the filter is ANDed into every query before anything else runs — find's filter, count's and distinct's query, each
+/// update and delete statement's <c>q</c>, findAndModify's query, and a <c>$match</c> put first in an aggregation
+/// pipeline (into <c>$geoNear</c>'s query when that stage must stay first). What the user writes is checked by the
+/// engine (<see cref="Outpost.Engine.DocumentRestriction"/>). Commands whose shape cannot carry the filter are refused
+/// with Unauthorized (13) instead of half-restricted.
+/// </summary>
+public static class RestrictedCommand
+{
+    // Stages that must come first (or report on the whole collection); a $match cannot go in front of them.
+    private static readonly HashSet<string> FirstOnlyStages = new(StringComparer.Ordinal)
+    {
+        "$changeStream", "$collStats", "$indexStats", "$planCacheStats", "$documents", "$currentOp", "$listLocalSessions",
+        "$listSessions", "$listSearchIndexes", "$search", "$searchMeta", "$vectorSearch", "$listCatalog", "$querySettings",
+    };
+
+    /// <summary>ANDs <paramref name="filter"/> into <paramref name="command"/> (named <paramref name="commandName"/>) in place.</summary>
+    /// <exception cref="MongoException">Unauthorized (13) when the command cannot be restricted to the filter.</exception>
+    public static void Apply(string commandName, BsonDocument command, BsonDocument filter)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(filter);
+        switch (commandName)
+        {
+            case "find":
+                AndInto(command, "filter", filter);
+                break;
+            case "count":
+            case "distinct":
+                AndInto(command, "query", filter);
+                break;
+            case "findAndModify":
+                AndInto(command, "query", filter);
+                break;
+            case "update":
+                AndIntoStatements(command, "updates", filter);
+                break;
+            case "delete":
+                AndIntoStatements(command, "deletes", filter);
+                break;
+            case "aggregate":
+                RestrictPipeline(command, filter);
+                break;
+            case "explain":
+                if (command.TryGetValue("explain", out var inner) && inner is BsonDocument explained && explained.ElementCount > 0)
+                {
+                    Apply(explained.GetElement(0).Name, explained, filter);
+                }
+                break;
+            case "insert":
+            case "getMore":
+            case "killCursors":
+            case "listIndexes":
+                // insert: the engine checks each document; getMore: the cursor was opened restricted; the others read no documents.
+                break;
+            default:
+                // collStats and anything else reports on every document of the collection.
+                throw Refused(commandName, "it reports on documents outside the user's outpostFilter");
+        }
+    }
+
+    private static void AndInto(BsonDocument holder, string field, BsonDocument filter)
+    {
+        if (!holder.TryGetValue(field, out var existing) || existing.IsNull || existing is BsonDocument { ElementCount: 0 })
+        {
+            holder.Set(field, filter.DeepClone());
+            return;
+        }
+        // A malformed filter keeps its shape inside $and, so the command still fails with the error MongoDB gives it.
+        holder.Set(field, new BsonDocument("$and", new BsonArray { filter.DeepClone(), existing }));
+    }
+
+    private static void AndIntoStatements(BsonDocument command, string field, BsonDocument filter)
+    {
+        if (!command.TryGetValue(field, out var statements) || statements is not BsonArray array) return;
+        foreach (var statement in array)
+        {
+            if (statement is BsonDocument s) AndInto(s, "q", filter);
+        }
+    }
+
+    private static void RestrictPipeline(BsonDocument command, BsonDocument filter)
+    {
+        if (!command.TryGetValue("pipeline", out var value) || value is not BsonArray pipeline) return;
+        if (command.GetElement(0).Value.IsNumeric) throw Refused("aggregate", "a database-level aggregate has no collection to restrict");
+        if (pipeline.Count > 0 && pipeline[0] is BsonDocument first && first.ElementCount > 0)
+        {
+            string stage = first.GetElement(0).Name;
+            if (stage == "$geoNear" && first.GetElement(0).Value is BsonDocument geoNear)
+            {
+                AndInto(geoNear, "query", filter);
+                return;
+            }
+            if (FirstOnlyStages.Contains(stage))
+            {
+                // A change stream reports deletes and updates without the document, so it cannot be filtered by it.
+                throw Refused("aggregate", $"{stage} cannot be restricted to the user's outpostFilter");
+            }
+        }
+        pipeline.Insert(0, new BsonDocument("$match", filter.DeepClone()));
+    }
+
+    private static MongoException Refused(string commandName, string why) =>
+        new(ErrorCodes.Unauthorized, $"not authorized to execute command {{ {commandName}: ... }}: {why}");
+}
