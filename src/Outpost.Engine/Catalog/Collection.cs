@@ -192,8 +192,8 @@ public sealed partial class Collection
                     {
                         if (prepared[i] is not { } doc) continue;
                         failedAt = i;
-                        Validate(current, doc, options.BypassDocumentValidation);
                         options.Restriction?.Check(doc.Document, "inserted");
+                        Validate(current, doc, options.BypassDocumentValidation);
                         bytes += await Engine.Writer.InsertAsync(tx, current, doc, context, cancellationToken).ConfigureAwait(false);
                         if (context.Transaction is null && bytes >= InsertBatchBytes)
                         {
@@ -249,8 +249,8 @@ public sealed partial class Collection
                     await Engine.RunWriteAsync(context, async tx =>
                     {
                         var current = State ?? state;
-                        Validate(current, doc, options.BypassDocumentValidation);
                         options.Restriction?.Check(doc.Document, "inserted");
+                        Validate(current, doc, options.BypassDocumentValidation);
                         await Engine.Writer.InsertAsync(tx, current, doc, context, cancellationToken).ConfigureAwait(false);
                         return 0;
                     }, cancellationToken, Namespace).ConfigureAwait(false);
@@ -338,8 +338,9 @@ public sealed partial class Collection
             firstBefore ??= before;
             firstAfter ??= after;
             if (!changed) continue;
-            Validate(state, after, before, bypassValidation);
+            // Authorization before validation: a refused writer learns nothing from the validator.
             restriction?.Check(after, "updated");
+            Validate(state, after, before, bypassValidation);
             await Engine.Writer.ReplaceAsync(tx, state, idKey, before, after, description, context, cancellationToken).ConfigureAwait(false);
             modified++;
         }
@@ -351,8 +352,8 @@ public sealed partial class Collection
         if (updater.IsReplacement && seed.TryGetValue("_id", out var filterId) && !inserted.Contains("_id"))
             inserted.InsertAt(0, new BsonElement("_id", filterId));
         inserted = DocumentWriter.PrepareForInsert(inserted);
-        Validate(state, inserted, null, bypassValidation);
         restriction?.Check(inserted, "upserted");
+        Validate(state, inserted, null, bypassValidation);
         await Engine.Writer.InsertAsync(tx, state, inserted, context, cancellationToken).ConfigureAwait(false);
         return new UpdateOutcome(0, 0, inserted["_id"], null, inserted);
     }
