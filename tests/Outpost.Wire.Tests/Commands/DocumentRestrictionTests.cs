@@ -271,4 +271,19 @@ public sealed class DocumentRestrictionTests : IAsyncLifetime
         await _admin.RunOkAsync(new BsonDocument { { "update", "photos" }, { "updates", new BsonArray { Update(new BsonDocument("_id", 2), Set("dept", "PAINT")) } } }, "plant");
         Assert.Equal("PAINT", (await StoredAsync(2))!["dept"].AsString);
     }
+
+    [Fact]
+    public async Task Another_users_cursor_cannot_be_continued_or_killed()
+    {
+        var opened = await _admin.RunOkAsync(new BsonDocument { { "find", "photos" }, { "batchSize", 1 } }, "plant");
+        long id = opened["cursor"].AsDocument["id"].ToInt64();
+        Assert.NotEqual(0, id);
+        await using var client = await PainterAsync();
+        var getMore = await client.RunAsync(new BsonDocument { { "getMore", id }, { "collection", "photos" } }, "plant");
+        Assert.Equal(Unauthorized, getMore["code"].AsInt32);
+        var kill = await client.RunAsync(new BsonDocument { { "killCursors", "photos" }, { "cursors", new BsonArray { id } } }, "plant");
+        Assert.Equal(Unauthorized, kill["code"].AsInt32);
+        var more = await _admin.RunOkAsync(new BsonDocument { { "getMore", id }, { "collection", "photos" }, { "batchSize", 100 } }, "plant");
+        Assert.Equal(9, more["cursor"].AsDocument["nextBatch"].AsArray.Count);
+    }
 }
