@@ -64,6 +64,90 @@ public static class RestrictedCommand
         }
     }
 
+    /// <summary>
+    /// The pipeline an aggregate command (or the aggregate inside an explain) runs, or null for other commands.
+    /// </summary>
+    public static BsonArray? PipelineOf(string commandName, BsonDocument command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (commandName == "explain")
+        {
+            return command.TryGetValue("explain", out var inner) && inner is BsonDocument explained && explained.ElementCount > 0
+                ? PipelineOf(explained.GetElement(0).Name, explained) : null;
+        }
+        return commandName == "aggregate" && command.TryGetValue("pipeline", out var p) && p is BsonArray pipeline ? pipeline : null;
+    }
+
+    /// <summary>
+    /// Authorizes every other collection a pipeline reads — <c>$lookup</c>'s and <c>$graphLookup</c>'s <c>from</c>,
+    /// <c>$unionWith</c>'s collection, at any depth (sub-pipelines, <c>$facet</c>) — and ANDs each source's document
+    /// restriction into what is read from it: a <c>$match</c> first in <c>$lookup</c>'s and <c>$unionWith</c>'s
+    /// pipeline (added when absent; the equality form of <c>$lookup</c> runs it after the join condition), and
+    /// <c>$graphLookup</c>'s <c>restrictSearchWithMatch</c>.
+    /// </summary>
+    /// <param name="pipeline">The pipeline, rewritten in place.</param>
+    /// <param name="restrictionOf">
+    /// The restriction of the caller's <c>find</c> privilege on a collection of the command's database (null when
+    /// unrestricted); throws Unauthorized (13) when the caller may not read it.
+    /// </param>
+    public static void RestrictSources(BsonArray pipeline, Func<string, BsonDocument?> restrictionOf)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(restrictionOf);
+        for (int i = 0; i < pipeline.Count; i++)
+        {
+            if (pipeline[i] is not BsonDocument stage || stage.ElementCount == 0) continue;
+            var (name, spec) = (stage.GetElement(0).Name, stage.GetElement(0).Value);
+            switch (name)
+            {
+                case "$lookup" when spec is BsonDocument lookup:
+                    RestrictSubPipelineSource(lookup, "from", restrictionOf);
+                    break;
+                case "$unionWith" when spec is BsonDocument union:
+                    RestrictSubPipelineSource(union, "coll", restrictionOf);
+                    break;
+                case "$unionWith" when spec.IsString:
+                    var unionSpec = new BsonDocument { { "coll", spec.AsString } };
+                    RestrictSubPipelineSource(unionSpec, "coll", restrictionOf);
+                    stage.Set("$unionWith", unionSpec);
+                    break;
+                case "$graphLookup" when spec is BsonDocument graph:
+                    if (SourceOf(graph, "from") is { } graphSource && restrictionOf(graphSource) is { } graphFilter)
+                    {
+                        AndInto(graph, "restrictSearchWithMatch", graphFilter);
+                    }
+                    break;
+                case "$facet" when spec is BsonDocument facet:
+                    foreach (var element in facet)
+                    {
+                        if (element.Value is BsonArray sub) RestrictSources(sub, restrictionOf);
+                    }
+                    break;
+            }
+        }
+    }
+
+    private static void RestrictSubPipelineSource(BsonDocument stage, string sourceField, Func<string, BsonDocument?> restrictionOf)
+    {
+        BsonArray? sub = stage.TryGetValue("pipeline", out var p) && p is BsonArray a ? a : null;
+        if (sub is not null) RestrictSources(sub, restrictionOf);
+        // No source collection: the sub-pipeline makes its own documents ($documents).
+        if (SourceOf(stage, sourceField) is not { } source || restrictionOf(source) is not { } filter) return;
+        if (sub is null)
+        {
+            sub = [];
+            stage.Set("pipeline", sub);
+        }
+        sub.Insert(0, new BsonDocument("$match", filter.DeepClone()));
+    }
+
+    private static string? SourceOf(BsonDocument stage, string field)
+    {
+        if (!stage.TryGetValue(field, out var source)) return null;
+        // A source in another database ({db, coll}) would need that database's privileges: refused.
+        return source.IsString ? source.AsString : throw Refused("aggregate", $"a {field} outside the command's database cannot be authorized");
+    }
+
     private static void AndInto(BsonDocument holder, string field, BsonDocument filter)
     {
         if (!holder.TryGetValue(field, out var existing) || existing.IsNull || existing is BsonDocument { ElementCount: 0 })

@@ -322,6 +322,16 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
         if (Wire.Auth.Authorization.IsAllowed(builtIn, spec.Privilege, database)) return (true, null, null);
         if (Wire.Auth.RequiredActions.For(spec.Name, command) is not { } required) return (false, null, null);
         bool allowed = Wire.Auth.RoleResolver.TryAuthorize(privileges, required.Actions, database, required.Collection, out var restriction);
+        if (allowed && Wire.Auth.RestrictedCommand.PipelineOf(spec.Name, command) is { } pipeline)
+        {
+            // The collections the pipeline joins or unions need find too, and carry their own restrictions.
+            Wire.Auth.RestrictedCommand.RestrictSources(pipeline, source =>
+            {
+                if (Wire.Auth.RoleResolver.TryAuthorize(privileges, ["find"], database, source, out var sourceRestriction)) return sourceRestriction;
+                LogDenied(_logger, UserNames(state), spec.Name, $"{database}.{source}", "no find privilege on a source of the pipeline");
+                throw new MongoException(ErrorCodes.Unauthorized, $"not authorized on {database} to execute command {{ {spec.Name}: ... }}: no find privilege on {source}");
+            });
+        }
         return (allowed, restriction, required.Collection);
     }
 

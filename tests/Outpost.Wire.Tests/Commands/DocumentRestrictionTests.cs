@@ -142,8 +142,10 @@ public sealed class DocumentRestrictionTests : IAsyncLifetime
         {
             new BsonDocument { { "aggregate", "photos" }, { "pipeline", new BsonArray { new BsonDocument("$changeStream", new BsonDocument()) } }, { "cursor", new BsonDocument() } },
             new BsonDocument { { "aggregate", "photos" }, { "pipeline", new BsonArray { new BsonDocument("$collStats", new BsonDocument("count", new BsonDocument())) } }, { "cursor", new BsonDocument() } },
-            new BsonDocument { { "aggregate", "photos" }, { "pipeline", new BsonArray { new BsonDocument("$lookup", new BsonDocument { { "from", "photos" }, { "pipeline", new BsonArray() }, { "as", "all" } }) } }, { "cursor", new BsonDocument() } },
-            new BsonDocument { { "aggregate", "photos" }, { "pipeline", new BsonArray { new BsonDocument("$unionWith", "photos") } }, { "cursor", new BsonDocument() } },
+            // Sources the user holds no find privilege on.
+            new BsonDocument { { "aggregate", "photos" }, { "pipeline", new BsonArray { new BsonDocument("$lookup", new BsonDocument { { "from", "secrets" }, { "pipeline", new BsonArray() }, { "as", "all" } }) } }, { "cursor", new BsonDocument() } },
+            new BsonDocument { { "aggregate", "photos" }, { "pipeline", new BsonArray { new BsonDocument("$unionWith", "secrets") } }, { "cursor", new BsonDocument() } },
+            new BsonDocument { { "aggregate", "photos" }, { "pipeline", new BsonArray { new BsonDocument("$facet", new BsonDocument("x", new BsonArray { new BsonDocument("$lookup", new BsonDocument { { "from", "photos" }, { "pipeline", new BsonArray { new BsonDocument("$unionWith", "secrets") } }, { "as", "s" } }) })) } }, { "cursor", new BsonDocument() } },
             new BsonDocument { { "aggregate", "photos" }, { "pipeline", new BsonArray { new BsonDocument("$out", "stolen") } }, { "cursor", new BsonDocument() } },
             new BsonDocument { { "aggregate", "photos" }, { "pipeline", new BsonArray { new BsonDocument("$merge", new BsonDocument("into", "photos")) } }, { "cursor", new BsonDocument() } },
             new BsonDocument("collStats", "photos"),
@@ -285,5 +287,33 @@ public sealed class DocumentRestrictionTests : IAsyncLifetime
         Assert.Equal(Unauthorized, kill["code"].AsInt32);
         var more = await _admin.RunOkAsync(new BsonDocument { { "getMore", id }, { "collection", "photos" }, { "batchSize", 100 } }, "plant");
         Assert.Equal(9, more["cursor"].AsDocument["nextBatch"].AsArray.Count);
+    }
+
+    [Fact]
+    public async Task Joined_and_unioned_sources_carry_their_restriction()
+    {
+        await _admin.RunOkAsync(new BsonDocument { { "insert", "secrets" }, { "documents", new BsonArray { new BsonDocument("dept", "PAINT") } } }, "plant");
+        await using var client = await PainterAsync();
+        async Task<BsonArray> RunAsync(params BsonDocument[] stages) =>
+            (await client.RunOkAsync(new BsonDocument { { "aggregate", "photos" }, { "pipeline", new BsonArray(stages) }, { "cursor", new BsonDocument() } }, "plant"))["cursor"].AsDocument["firstBatch"].AsArray;
+
+        // Equality $lookup on "n" parity would pull QA's photos; each join sees only PAINT photos.
+        var joined = await RunAsync(new BsonDocument("$lookup", new BsonDocument { { "from", "photos" }, { "localField", "dept" }, { "foreignField", "dept" }, { "as", "same" } }));
+        Assert.Equal(5, joined.Count);
+        foreach (var d in joined) Assert.Equal(5, d.AsDocument["same"].AsArray.Count);
+        var all = await RunAsync(new BsonDocument("$lookup", new BsonDocument { { "from", "photos" }, { "pipeline", new BsonArray { new BsonDocument("$match", new BsonDocument("dept", "QA")) } }, { "as", "qa" } }));
+        foreach (var d in all) Assert.Empty(d.AsDocument["qa"].AsArray);
+        var union = await RunAsync(new BsonDocument("$unionWith", "photos"), new BsonDocument("$group", new BsonDocument { { "_id", "$dept" }, { "n", new BsonDocument("$sum", 1) } }));
+        Assert.Equal("PAINT", Assert.Single(union).AsDocument["_id"].AsString);
+        Assert.Equal(10, union[0].AsDocument["n"].ToInt64());
+        var graph = await RunAsync(new BsonDocument("$graphLookup", new BsonDocument
+        {
+            { "from", "photos" }, { "startWith", "$dept" }, { "connectFromField", "dept" }, { "connectToField", "dept" }, { "as", "g" },
+        }));
+        foreach (var d in graph) Assert.Equal(5, d.AsDocument["g"].AsArray.Count);
+        var facet = await RunAsync(new BsonDocument("$facet", new BsonDocument("u", new BsonArray { new BsonDocument("$unionWith", new BsonDocument { { "coll", "photos" }, { "pipeline", new BsonArray { new BsonDocument("$match", new BsonDocument("_id", 2)) } } }), new BsonDocument("$count", "n") })));
+        Assert.Equal(5, facet[0].AsDocument["u"].AsArray[0].AsDocument["n"].ToInt64());
+        // Still refused: a source without a find privilege.
+        Assert.Equal(Unauthorized, (await client.RunAsync(new BsonDocument { { "aggregate", "photos" }, { "pipeline", new BsonArray { new BsonDocument("$unionWith", "secrets") } }, { "cursor", new BsonDocument() } }, "plant"))["code"].AsInt32);
     }
 }

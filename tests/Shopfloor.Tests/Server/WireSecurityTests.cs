@@ -115,9 +115,8 @@ public sealed class WireSecurityTests : IAsyncLifetime
             new BsonDocument { { "aggregate", "photos_QA" }, { "pipeline", new BsonArray() }, { "cursor", new BsonDocument() } },
             // Allowed namespace, but the pipeline reaches another one.
             new BsonDocument { { "aggregate", "photos_PAINT" }, { "pipeline", new BsonArray { new BsonDocument("$unionWith", "photos_QA") } }, { "cursor", new BsonDocument() } },
-            new BsonDocument { { "aggregate", "photos_PAINT" }, { "pipeline", new BsonArray { new BsonDocument("$lookup", new BsonDocument { { "from", "photos" }, { "pipeline", new BsonArray() }, { "as", "all" } }) } }, { "cursor", new BsonDocument() } },
-            new BsonDocument { { "aggregate", "photos" }, { "pipeline", new BsonArray { new BsonDocument("$lookup", new BsonDocument { { "from", "photos" }, { "localField", "projectId" }, { "foreignField", "projectId" }, { "as", "same" } }) } }, { "cursor", new BsonDocument() } },
-            new BsonDocument { { "aggregate", "photos" }, { "pipeline", new BsonArray { new BsonDocument("$graphLookup", new BsonDocument { { "from", "photos" }, { "startWith", "$projectId" }, { "connectFromField", "projectId" }, { "connectToField", "projectId" }, { "as", "g" } }) } }, { "cursor", new BsonDocument() } },
+            new BsonDocument { { "aggregate", "photos_PAINT" }, { "pipeline", new BsonArray { new BsonDocument("$lookup", new BsonDocument { { "from", "photos_QA" }, { "pipeline", new BsonArray() }, { "as", "all" } }) } }, { "cursor", new BsonDocument() } },
+            new BsonDocument { { "aggregate", "departments" }, { "pipeline", new BsonArray { new BsonDocument("$lookup", new BsonDocument { { "from", "projects" }, { "pipeline", new BsonArray() }, { "as", "p" } }) } }, { "cursor", new BsonDocument() } },
             // A change stream reports other departments' deletes and updates: refused, not filtered.
             new BsonDocument { { "aggregate", "photos" }, { "pipeline", new BsonArray { new BsonDocument("$changeStream", new BsonDocument()) } }, { "cursor", new BsonDocument() } },
             new BsonDocument { { "aggregate", 1 }, { "pipeline", new BsonArray { new BsonDocument("$documents", new BsonArray()) } }, { "cursor", new BsonDocument() } },
@@ -130,6 +129,25 @@ public sealed class WireSecurityTests : IAsyncLifetime
             Assert.True(reply["ok"].ToDouble() == 0, command.ToString());
             Assert.Equal(Unauthorized, reply["code"].AsInt32);
         }
+
+        // Joins and unions into photos are allowed and see only PAINT photos: the privilege's filter goes into each source.
+        var joins = new[]
+        {
+            new BsonDocument("$lookup", new BsonDocument { { "from", "photos" }, { "pipeline", new BsonArray() }, { "as", "joined" } }),
+            new BsonDocument("$lookup", new BsonDocument { { "from", "photos" }, { "localField", "partId" }, { "foreignField", "partId" }, { "as", "joined" } }),
+            new BsonDocument("$graphLookup", new BsonDocument { { "from", "photos" }, { "startWith", "$partId" }, { "connectFromField", "partId" }, { "connectToField", "partId" }, { "as", "joined" } }),
+        };
+        foreach (var join in joins)
+        {
+            foreach (var source in new[] { "photos", "photos_PAINT" })
+            {
+                var reply = await client.RunOkAsync(new BsonDocument { { "aggregate", source }, { "pipeline", new BsonArray { join } }, { "cursor", new BsonDocument() } }, "shopfloor");
+                var row = Assert.Single(reply["cursor"].AsDocument["firstBatch"].AsArray).AsDocument;
+                Assert.Equal(_paintPhoto["_id"], Assert.Single(row["joined"].AsArray).AsDocument["_id"]);
+            }
+        }
+        var union = await client.RunOkAsync(new BsonDocument { { "aggregate", "photos_PAINT" }, { "pipeline", new BsonArray { new BsonDocument("$unionWith", "photos") } }, { "cursor", new BsonDocument() } }, "shopfloor");
+        Assert.All(union["cursor"].AsDocument["firstBatch"].AsArray, d => Assert.Equal("PAINT", d.AsDocument["departmentId"].AsString));
     }
 
     [Fact]

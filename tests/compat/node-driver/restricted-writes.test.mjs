@@ -1,7 +1,8 @@
 // Department-scoped writes on the wire (issue 8, decision 026): a user whose only privilege on shopfloor.photos carries
 // Outpost's `outpostFilter` extension ({departmentId: "PAINT", encrypted fields not in plaintext}, the role
 // DepartmentWireAccess creates) uses the official Node.js driver as a tablet app would. Its PAINT writes succeed;
-// every attempt at QA's photos is refused (code 13) or matches nothing; the server logs the denials.
+// every attempt at QA's photos is refused (code 13) or matches nothing, joins into photos see only PAINT photos; the
+// server logs the denials.
 // Starts its own `outpost serve --auth` (OUTPOST_DLL) on free loopback ports and a temp data directory.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -100,6 +101,13 @@ test('the PAINT user reads only PAINT photos', async () => {
   assert.equal(await photos.estimatedDocumentCount(), 1);
   assert.deepEqual(await photos.distinct('departmentId'), ['PAINT']);
   assert.deepEqual(await photos.aggregate([{ $match: { departmentId: 'QA' } }]).toArray(), []);
+  // Joins and unions into photos carry the restriction into their source.
+  const joined = await photos.aggregate([{ $lookup: { from: 'photos', pipeline: [], as: 'all' } }]).toArray();
+  assert.deepEqual(joined[0].all.map((d) => d.departmentId), ['PAINT']);
+  const byDept = await photos.aggregate([{ $lookup: { from: 'photos', localField: 'n', foreignField: 'n', as: 'same' } }]).toArray();
+  assert.deepEqual(byDept[0].same.map((d) => d.departmentId), ['PAINT']);
+  const union = await photos.aggregate([{ $unionWith: 'photos' }, { $group: { _id: '$departmentId', n: { $sum: 1 } } }]).toArray();
+  assert.deepEqual(union, [{ _id: 'PAINT', n: 2 }]);
 });
 
 test('the PAINT user inserts, updates and deletes PAINT photos', async () => {
@@ -133,8 +141,7 @@ test('every write aimed at QA photos is refused or matches nothing', async () =>
   await refused(photos.bulkWrite([{ updateOne: { filter: { _id: paintId }, update: { $set: { departmentId: 'QA' } } } }]));
   await refused(photos.aggregate([{ $out: 'stolen' }]).toArray());
   await refused(photos.aggregate([{ $set: { departmentId: 'QA' } }, { $merge: { into: 'photos' } }]).toArray());
-  await refused(photos.aggregate([{ $lookup: { from: 'photos', pipeline: [], as: 'all' } }]).toArray());
-  await refused(photos.aggregate([{ $unionWith: 'photos' }]).toArray());
+  await refused(photos.aggregate([{ $unionWith: 'departments' }]).toArray());
   await refused(paint.db('shopfloor').collection('departments').find({}).toArray());
 
   assert.equal((await photos.updateOne({ _id: qaId }, { $set: { partId: 'STOLEN' } })).matchedCount, 0);
