@@ -25,6 +25,19 @@ public static class RequiredActions
     public static (string Collection, string[] Actions)? For(string commandName, BsonDocument command)
     {
         ArgumentNullException.ThrowIfNull(command);
+        var required = Core(commandName, command);
+        // MongoDB: skipping the collection validator is an action of its own (otherwise a user limited to some
+        // documents, or any collection-scoped writer, could store what the validator refuses).
+        if (required is { } r && commandName is "insert" or "update" or "findAndModify" or "aggregate"
+            && command.TryGetValue("bypassDocumentValidation", out var bypass) && bypass.IsBoolean && bypass.AsBoolean)
+        {
+            return (r.Collection, [.. r.Actions, "bypassDocumentValidation"]);
+        }
+        return required;
+    }
+
+    private static (string Collection, string[] Actions)? Core(string commandName, BsonDocument command)
+    {
         switch (commandName)
         {
             case "find":

@@ -41,7 +41,8 @@ public static class RestrictedCommand
                 AndIntoStatements(command, "updates", filter);
                 break;
             case "delete":
-                AndIntoStatements(command, "deletes", filter);
+                // A delete statement without q stays without it, so it fails as MongoDB's does (q is required).
+                AndIntoStatements(command, "deletes", filter, onlyWhenPresent: true);
                 break;
             case "aggregate":
                 RestrictPipeline(command, filter);
@@ -159,12 +160,12 @@ public static class RestrictedCommand
         holder.Set(field, new BsonDocument("$and", new BsonArray { filter.DeepClone(), existing }));
     }
 
-    private static void AndIntoStatements(BsonDocument command, string field, BsonDocument filter)
+    private static void AndIntoStatements(BsonDocument command, string field, BsonDocument filter, bool onlyWhenPresent = false)
     {
         if (!command.TryGetValue(field, out var statements) || statements is not BsonArray array) return;
         foreach (var statement in array)
         {
-            if (statement is BsonDocument s) AndInto(s, "q", filter);
+            if (statement is BsonDocument s && (!onlyWhenPresent || s.Contains("q"))) AndInto(s, "q", filter);
         }
     }
 

@@ -150,6 +150,8 @@ public sealed class DocumentRestrictionTests : IAsyncLifetime
             new BsonDocument { { "aggregate", "photos" }, { "pipeline", new BsonArray { new BsonDocument("$merge", new BsonDocument("into", "photos")) } }, { "cursor", new BsonDocument() } },
             new BsonDocument("collStats", "photos"),
             new BsonDocument { { "insert", "other" }, { "documents", new BsonArray { new BsonDocument("dept", "PAINT") } } },
+            new BsonDocument { { "insert", "photos" }, { "documents", new BsonArray { new BsonDocument("dept", "PAINT") } }, { "bypassDocumentValidation", true } },
+            new BsonDocument { { "update", "photos" }, { "updates", new BsonArray { Update(new BsonDocument(), Set("n", 0)) } }, { "bypassDocumentValidation", true } },
         };
         foreach (var command in refused)
         {
@@ -157,6 +159,10 @@ public sealed class DocumentRestrictionTests : IAsyncLifetime
             Assert.True(reply["ok"].ToDouble() == 0, command.ToString());
             Assert.Equal(Unauthorized, reply["code"].AsInt32);
         }
+        // A delete without q still fails as MongoDB's does (q is required), rather than deleting what the filter allows.
+        var noQ = await client.RunAsync(new BsonDocument { { "delete", "photos" }, { "deletes", new BsonArray { new BsonDocument("limit", 0) } } }, "plant");
+        Assert.Equal(9, noQ["code"].AsInt32);
+        Assert.Equal(10, (await _admin.RunOkAsync(new BsonDocument("count", "photos"), "plant"))["n"].ToInt64());
         Assert.Null(await StoredAsync(0));
     }
 

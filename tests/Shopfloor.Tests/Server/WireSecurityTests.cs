@@ -169,6 +169,9 @@ public sealed class WireSecurityTests : IAsyncLifetime
         invalid["metadata"].AsDocument.Set("qualityRating", 11);
         var refused = await client.RunAsync(new BsonDocument { { "insert", "photos" }, { "documents", new BsonArray { invalid } } }, "shopfloor");
         Assert.Equal(121, refused["writeErrors"].AsArray[0].AsDocument["code"].AsInt32);
+        // Skipping the validator is an action of its own, which the department role does not hold.
+        var bypass = await client.RunAsync(new BsonDocument { { "insert", "photos" }, { "documents", new BsonArray { invalid } }, { "bypassDocumentValidation", true } }, "shopfloor");
+        Assert.Equal(Unauthorized, bypass["code"].AsInt32);
 
         var deleted = await client.RunOkAsync(new BsonDocument { { "delete", "photos" }, { "deletes", new BsonArray { new BsonDocument { { "q", new BsonDocument("_id", photo["_id"]) }, { "limit", 1 } } } } }, "shopfloor");
         Assert.Equal(1, deleted["n"].AsInt32);
