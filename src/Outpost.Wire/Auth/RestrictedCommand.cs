@@ -91,10 +91,38 @@ public static class RestrictedCommand
     /// The restriction of the caller's <c>find</c> privilege on a collection of the command's database (null when
     /// unrestricted); throws Unauthorized (13) when the caller may not read it.
     /// </param>
+    /// <exception cref="MongoException">Unauthorized (13) when a source may not be read, or when the pipeline holds one of
+    /// these stages somewhere this walk does not reach (defence in depth: nothing is left unchecked).</exception>
     public static void RestrictSources(BsonArray pipeline, Func<string, BsonDocument?> restrictionOf)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(restrictionOf);
+        int present = CountSourceStages(pipeline);
+        int visited = RestrictSourcesCore(pipeline, restrictionOf);
+        if (visited != present) throw Refused("aggregate", "a $lookup, $graphLookup or $unionWith stage in an unexpected place");
+    }
+
+    private static int CountSourceStages(BsonValue value)
+    {
+        int n = 0;
+        if (value is BsonDocument doc)
+        {
+            foreach (var element in doc)
+            {
+                if (element.Name is "$lookup" or "$graphLookup" or "$unionWith") n++;
+                n += CountSourceStages(element.Value);
+            }
+        }
+        else if (value is BsonArray array)
+        {
+            foreach (var item in array) n += CountSourceStages(item);
+        }
+        return n;
+    }
+
+    private static int RestrictSourcesCore(BsonArray pipeline, Func<string, BsonDocument?> restrictionOf)
+    {
+        int visited = 0;
         for (int i = 0; i < pipeline.Count; i++)
         {
             if (pipeline[i] is not BsonDocument stage || stage.ElementCount == 0) continue;
@@ -102,14 +130,14 @@ public static class RestrictedCommand
             switch (name)
             {
                 case "$lookup" when spec is BsonDocument lookup:
-                    RestrictSubPipelineSource(lookup, "from", restrictionOf);
+                    visited += 1 + RestrictSubPipelineSource(lookup, "from", restrictionOf);
                     break;
                 case "$unionWith" when spec is BsonDocument union:
-                    RestrictSubPipelineSource(union, "coll", restrictionOf);
+                    visited += 1 + RestrictSubPipelineSource(union, "coll", restrictionOf);
                     break;
                 case "$unionWith" when spec.IsString:
                     var unionSpec = new BsonDocument { { "coll", spec.AsString } };
-                    RestrictSubPipelineSource(unionSpec, "coll", restrictionOf);
+                    visited += 1 + RestrictSubPipelineSource(unionSpec, "coll", restrictionOf);
                     stage.Set("$unionWith", unionSpec);
                     break;
                 case "$graphLookup" when spec is BsonDocument graph:
@@ -117,29 +145,32 @@ public static class RestrictedCommand
                     {
                         AndInto(graph, "restrictSearchWithMatch", graphFilter);
                     }
+                    visited++;
                     break;
                 case "$facet" when spec is BsonDocument facet:
                     foreach (var element in facet)
                     {
-                        if (element.Value is BsonArray sub) RestrictSources(sub, restrictionOf);
+                        if (element.Value is BsonArray sub) visited += RestrictSourcesCore(sub, restrictionOf);
                     }
                     break;
             }
         }
+        return visited;
     }
 
-    private static void RestrictSubPipelineSource(BsonDocument stage, string sourceField, Func<string, BsonDocument?> restrictionOf)
+    private static int RestrictSubPipelineSource(BsonDocument stage, string sourceField, Func<string, BsonDocument?> restrictionOf)
     {
         BsonArray? sub = stage.TryGetValue("pipeline", out var p) && p is BsonArray a ? a : null;
-        if (sub is not null) RestrictSources(sub, restrictionOf);
+        int visited = sub is null ? 0 : RestrictSourcesCore(sub, restrictionOf);
         // No source collection: the sub-pipeline makes its own documents ($documents).
-        if (SourceOf(stage, sourceField) is not { } source || restrictionOf(source) is not { } filter) return;
+        if (SourceOf(stage, sourceField) is not { } source || restrictionOf(source) is not { } filter) return visited;
         if (sub is null)
         {
             sub = [];
             stage.Set("pipeline", sub);
         }
         sub.Insert(0, new BsonDocument("$match", filter.DeepClone()));
+        return visited;
     }
 
     private static string? SourceOf(BsonDocument stage, string field)
