@@ -259,6 +259,26 @@ public sealed class WireSecurityTests : IAsyncLifetime
         Assert.Equal("scratch on the left panel", opened["metadata"].AsDocument["inspectorNotes"].AsString);
     }
 
+    [Fact]
+    public async Task EnsureAsync_upgrades_a_view_only_role_and_is_idempotent()
+    {
+        var users = new EngineUserStore(_engine);
+        var database = _engine.GetDatabase("shopfloor");
+        var ct = TestContext.Current.CancellationToken;
+        Assert.True(await users.DropRoleAsync("shopfloor", "inspector_QA", ct));
+        Assert.True(await users.CreateRoleAsync(new RoleRecord
+        {
+            Db = "shopfloor", Role = "inspector_QA", Privileges = [new ResourcePrivilege("shopfloor", "photos_QA", ["find", "killCursors"])],
+        }, ct));
+        await DepartmentWireAccess.EnsureAsync(database, users, ct);
+        var upgraded = await users.FindRoleAsync("shopfloor", "inspector_QA", ct);
+        Assert.Equal(DepartmentWireAccess.PhotoFilter(Departments.QaQc), upgraded!.Privileges[0].Filter);
+        Assert.Equal(3, upgraded.Privileges.Count);
+        var before = (await users.FindRoleAsync("shopfloor", "inspector_PAINT", ct))!.ToDocument();
+        await DepartmentWireAccess.EnsureAsync(database, users, ct);
+        Assert.Equal(before, (await users.FindRoleAsync("shopfloor", "inspector_PAINT", ct))!.ToDocument());
+    }
+
     private Collection PhotosAsync() => _engine.GetDatabase("shopfloor").GetCollection(CollectionNames.Photos);
 
     private static BsonDocument Update(BsonDocument q, BsonValue u, bool multi = false, bool upsert = false) =>
