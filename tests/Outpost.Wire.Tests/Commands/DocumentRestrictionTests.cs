@@ -322,4 +322,20 @@ public sealed class DocumentRestrictionTests : IAsyncLifetime
         // Still refused: a source without a find privilege.
         Assert.Equal(Unauthorized, (await client.RunAsync(new BsonDocument { { "aggregate", "photos" }, { "pipeline", new BsonArray { new BsonDocument("$unionWith", "secrets") } }, { "cursor", new BsonDocument() } }, "plant"))["code"].AsInt32);
     }
+
+    [Fact]
+    public async Task The_restricted_query_still_uses_the_collections_index()
+    {
+        await _admin.RunOkAsync(new BsonDocument { { "createIndexes", "photos" }, { "indexes", new BsonArray { new BsonDocument { { "key", new BsonDocument { { "dept", 1 }, { "n", -1 } } }, { "name", "dept_n" } } } } }, "plant");
+        await using var client = await PainterAsync();
+        var explained = await client.RunOkAsync(new BsonDocument
+        {
+            { "explain", new BsonDocument { { "find", "photos" }, { "filter", new BsonDocument("n", new BsonDocument("$gt", 2)) }, { "sort", new BsonDocument("n", -1) } } },
+            { "verbosity", "executionStats" },
+        }, "plant");
+        string plan = explained["queryPlanner"].AsDocument["winningPlan"].ToString();
+        Assert.Contains("dept_n", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("SORT", plan, StringComparison.Ordinal);
+        Assert.Equal(4, explained["executionStats"].AsDocument["nReturned"].ToInt64());
+    }
 }
