@@ -338,4 +338,34 @@ public sealed class DocumentRestrictionTests : IAsyncLifetime
         Assert.DoesNotContain("SORT", plan, StringComparison.Ordinal);
         Assert.Equal(4, explained["executionStats"].AsDocument["nReturned"].ToInt64());
     }
+
+    [Fact]
+    public async Task Inside_a_transaction_a_write_outside_the_filter_fails_the_command()
+    {
+        await using var client = await PainterAsync();
+        var lsid = new BsonDocument("id", new BsonBinary(Guid.NewGuid().ToByteArray(), BsonBinarySubType.UuidStandard));
+        long txnNumber = 1;
+        BsonDocument InTransaction(BsonDocument command, bool first = false)
+        {
+            command.Add("lsid", lsid);
+            command.Add("txnNumber", txnNumber);
+            command.Add("autocommit", false);
+            if (first) command.Add("startTransaction", true);
+            return command;
+        }
+        await client.RunOkAsync(InTransaction(new BsonDocument { { "insert", "photos" }, { "documents", new BsonArray { new BsonDocument { { "_id", 40 }, { "dept", "PAINT" } } } } }, first: true), "plant");
+        var refused = await client.RunAsync(InTransaction(new BsonDocument { { "insert", "photos" }, { "documents", new BsonArray { new BsonDocument { { "_id", 41 }, { "dept", "QA" } } } } }), "plant");
+        Assert.Equal(Unauthorized, refused["code"].AsInt32);
+        var commit = await client.RunAsync(InTransaction(new BsonDocument("commitTransaction", 1)), "admin");
+        Assert.Equal(251, commit["code"].AsInt32); // NoSuchTransaction: the failed write aborted it
+        Assert.Null(await StoredAsync(40));
+        Assert.Null(await StoredAsync(41));
+
+        txnNumber = 2;
+        await client.RunOkAsync(InTransaction(new BsonDocument { { "insert", "photos" }, { "documents", new BsonArray { new BsonDocument { { "_id", 42 }, { "dept", "PAINT" } } } } }, first: true), "plant");
+        await client.RunOkAsync(InTransaction(new BsonDocument { { "update", "photos" }, { "updates", new BsonArray { Update(new BsonDocument("_id", 2), Set("n", -1)) } } }), "plant");
+        await client.RunOkAsync(InTransaction(new BsonDocument("commitTransaction", 1)), "admin");
+        Assert.NotNull(await StoredAsync(42));
+        Assert.Equal(2, (await StoredAsync(2))!["n"].AsInt32);
+    }
 }
