@@ -282,6 +282,7 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
         {
             // The localhost exception: with no users at all, a loopback client may create the first one.
             if (spec.Name == "createUser" && !await _host.Users.AnyAsync(cancellationToken).ConfigureAwait(false)) return null;
+            LogDenied(_logger, "(unauthenticated)", spec.Name, database, "authentication required");
             throw new MongoException(ErrorCodes.Unauthorized, $"Command {spec.Name} requires authentication");
         }
         if (Wire.Auth.Authorization.IsAllowed(state.Roles, spec.Privilege, database)) return null;
