@@ -368,4 +368,20 @@ public sealed class DocumentRestrictionTests : IAsyncLifetime
         Assert.NotNull(await StoredAsync(42));
         Assert.Equal(2, (await StoredAsync(2))!["n"].AsInt32);
     }
+
+    [Fact]
+    public async Task GeoNear_keeps_its_first_place_and_gets_the_filter_in_its_query()
+    {
+        await _admin.RunOkAsync(new BsonDocument { { "update", "photos" }, { "updates", new BsonArray { Update(new BsonDocument(), new BsonArray { new BsonDocument("$set", new BsonDocument("loc", new BsonDocument { { "type", "Point" }, { "coordinates", new BsonArray { "$n", 0 } } })) }, multi: true) } } }, "plant");
+        await _admin.RunOkAsync(new BsonDocument { { "createIndexes", "photos" }, { "indexes", new BsonArray { new BsonDocument { { "key", new BsonDocument("loc", "2dsphere") }, { "name", "loc" } } } } }, "plant");
+        await using var client = await PainterAsync();
+        var near = await client.RunOkAsync(new BsonDocument
+        {
+            { "aggregate", "photos" },
+            { "pipeline", new BsonArray { new BsonDocument("$geoNear", new BsonDocument { { "near", new BsonDocument { { "type", "Point" }, { "coordinates", new BsonArray { 2, 0 } } } }, { "distanceField", "d" }, { "query", new BsonDocument("n", new BsonDocument("$lte", 6)) } }) } },
+            { "cursor", new BsonDocument() },
+        }, "plant");
+        Assert.Equal([1, 3, 5], Ids(near).Order().ToList());
+        Assert.Equal(5, Ids(near)[2]); // farthest of the three from (2, 0)
+    }
 }
