@@ -15,7 +15,7 @@ public static class ShopfloorCli
 {
     private const string Usage = """
         usage: shopfloor <verb> [options]            (dotnet run --project samples/Shopfloor -- <verb> …)
-          demo     [--data DIR] [--port N] [--wire-port N|0] [--sync-port N|0] [--photos N] [--devices N] [--live-seconds N|0] [--exit-after SECONDS]
+          demo     [--data DIR] [--port N] [--wire-port N|0] [--wire-auth on|off] [--sync-port N|0] [--photos N] [--devices N] [--live-seconds N|0] [--exit-after SECONDS]
                    (simulated tablets, N per department, capture offline and sync every --live-seconds; 0 = no devices)
           serve    [--data DIR] [--url URL]
           migrate  up [--to VERSION] | down <VERSION> | status      [--data DIR]
@@ -41,6 +41,7 @@ public static class ShopfloorCli
                     DataDirectory = options.Get("data") ?? "./shopfloor-data",
                     HttpPort = options.Int("port") ?? 5080,
                     WirePort = options.Int("wire-port") ?? 27017,
+                    WireAuth = options.Get("wire-auth") == "on",
                     Photos = options.Int("photos") ?? 400,
                     LiveInterval = TimeSpan.FromSeconds(options.Int("live-seconds") ?? 10),
                     DevicesPerDepartment = options.Int("devices") ?? 1,

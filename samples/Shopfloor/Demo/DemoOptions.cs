@@ -12,6 +12,13 @@ public sealed record DemoOptions
     /// <summary>MongoDB wire-protocol port on loopback (0 = no wire server).</summary>
     public int WirePort { get; init; } = 27017;
 
+    /// <summary>
+    /// Authentication on the wire server: with it, the demo creates the department roles (decision 026) and one wire
+    /// user per department (<c>paint-inspector</c>, …; fresh passwords printed each run) who reads and writes only its
+    /// department's photos. Without it the wire server is loopback-only with no authentication.
+    /// </summary>
+    public bool WireAuth { get; init; }
+
     /// <summary>Photos to generate when the database has fewer.</summary>
     public int Photos { get; init; } = 400;
 

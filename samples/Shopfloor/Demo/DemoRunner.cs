@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Outpost.Bson;
 using Outpost.Engine;
+using Outpost.Wire.Auth;
 using Outpost.Wire.Hosting;
 using Outpost.Wire.Transport;
 using Shopfloor.Domain;
@@ -68,12 +69,28 @@ public sealed class DemoRunner(DemoOptions options, Func<DemoContext, IDeviceFle
         var generated = await GeneratePhotosAsync(services, projects, pins, cancellationToken).ConfigureAwait(false);
 
         MongoWireServer? wire = null;
+        var wireUsers = new List<(DepartmentInfo Department, string User, string Password)>();
         if (options.WirePort > 0)
         {
+            EngineUserStore? users = null;
+            if (options.WireAuth)
+            {
+                users = new EngineUserStore(engine);
+                await DepartmentWireAccess.EnsureAsync(services.Database, users, cancellationToken).ConfigureAwait(false);
+                foreach (var department in Departments.All)
+                {
+                    // Fresh passwords each run, as the PINs.
+                    string user = $"{department.Id.ToLowerInvariant().Replace('_', '-')}-inspector";
+                    string password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+                    await users.DropAsync(services.Database.Name, user, cancellationToken).ConfigureAwait(false);
+                    await DepartmentWireAccess.CreateUserAsync(users, services.Database, department, user, password, cancellationToken).ConfigureAwait(false);
+                    wireUsers.Add((department, user, password));
+                }
+            }
             try
             {
                 wire = new MongoWireServer(new WireServerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, options.WirePort) },
-                    new WireHostOptions { AdvertisedAddress = $"localhost:{options.WirePort}" }, null, null,
+                    new WireHostOptions { AdvertisedAddress = $"localhost:{options.WirePort}", AuthenticationRequired = options.WireAuth }, users, null,
                     (registry, dispatcher, wireHost) => EngineBinding.Bind(engine, registry, dispatcher, wireHost));
                 wire.Start();
             }
@@ -91,7 +108,7 @@ public sealed class DemoRunner(DemoOptions options, Func<DemoContext, IDeviceFle
             Shopfloor demo is running (data: {Path.GetFullPath(options.DataDirectory)})
               dashboard:  {dashboard}
               REST API:   {new Uri(host.BaseAddress, "/api/")}   (OpenAPI: {new Uri(host.BaseAddress, "/openapi.json")})
-              wire:       {(wire is null ? "off" : $"mongodb://localhost:{wire.LocalEndPoint.Port}/?directConnection=true  (loopback, no auth; database '{serverOptions.DatabaseName}')")}
+              wire:       {(wire is null ? "off" : $"mongodb://localhost:{wire.LocalEndPoint.Port}/?directConnection=true  (loopback, {(options.WireAuth ? "department users below" : "no auth")}; database '{serverOptions.DatabaseName}')")}
               photos:     {generated} generated this run
               admin key:  {services.AdminKey}   (header X-Shopfloor-Admin-Key, for department/project writes)
 
@@ -100,6 +117,14 @@ public sealed class DemoRunner(DemoOptions options, Func<DemoContext, IDeviceFle
         foreach (var department in Departments.All)
         {
             await output.WriteLineAsync($"  {department.Code}  {pins[department.Code]}   {department.Name}").ConfigureAwait(false);
+        }
+        if (wire is not null && wireUsers.Count > 0)
+        {
+            await output.WriteLineAsync("\nDepartment wire users (read and write only their department's photos on 'photos'):").ConfigureAwait(false);
+            foreach (var (department, user, password) in wireUsers)
+            {
+                await output.WriteLineAsync($"  {department.Code}  mongodb://{user}:{password}@localhost:{wire.LocalEndPoint.Port}/{serverOptions.DatabaseName}?authSource={serverOptions.DatabaseName}&directConnection=true").ConfigureAwait(false);
+            }
         }
         await output.WriteLineAsync(options.LiveInterval > TimeSpan.Zero
             ? $"\nSimulated tablets ({options.DevicesPerDepartment} per department) capture photos offline, edit, reconnect and sync every {options.LiveInterval.TotalSeconds:0} s; the dashboard refreshes live. Ctrl+C stops."

@@ -194,6 +194,7 @@ public sealed partial class Collection
                     {
                         if (prepared[i] is not { } doc) continue;
                         failedAt = i;
+                        options.Restriction?.Check(doc.Document, "inserted");
                         Validate(current, doc, options.BypassDocumentValidation);
                         bytes += await Engine.Writer.InsertAsync(tx, current, doc, context, cancellationToken).ConfigureAwait(false);
                         if (context.Transaction is null && bytes >= InsertBatchBytes)
@@ -250,6 +251,7 @@ public sealed partial class Collection
                     await Engine.RunWriteAsync(context, async tx =>
                     {
                         var current = State ?? state;
+                        options.Restriction?.Check(doc.Document, "inserted");
                         Validate(current, doc, options.BypassDocumentValidation);
                         await Engine.Writer.InsertAsync(tx, current, doc, context, cancellationToken).ConfigureAwait(false);
                         return 0;
@@ -299,7 +301,7 @@ public sealed partial class Collection
                     throw new MongoException(ErrorCodes.FailedToParse, "multi update is not supported for replacement-style update");
                 var matcher = DocumentMatcher.Create(statement.Filter, queryContext);
                 var outcome = await Engine.RunWriteAsync(context, tx => ApplyUpdateAsync(tx, statement.Filter, matcher, updater, statement.Multi,
-                    statement.Upsert, statement.Hint, null, statement.Collation, options.BypassDocumentValidation, context, cancellationToken), cancellationToken, Namespace).ConfigureAwait(false);
+                    statement.Upsert, statement.Hint, null, statement.Collation, options.BypassDocumentValidation, options.Restriction, context, cancellationToken), cancellationToken, Namespace).ConfigureAwait(false);
                 result.N += outcome.Matched;
                 result.NModified += outcome.Modified;
                 if (outcome.UpsertedId is not null)
@@ -324,7 +326,8 @@ public sealed partial class Collection
 
     /// <summary>Applies one update statement inside <paramref name="tx"/>: targets are collected first, then rewritten.</summary>
     internal async Task<UpdateOutcome> ApplyUpdateAsync(IStorageTransaction tx, BsonDocument filter, DocumentMatcher matcher, DocumentUpdater updater,
-        bool multi, bool upsert, BsonValue? hint, BsonDocument? sort, BsonDocument? collation, bool bypassValidation, OperationContext context, CancellationToken cancellationToken)
+        bool multi, bool upsert, BsonValue? hint, BsonDocument? sort, BsonDocument? collation, bool bypassValidation, DocumentRestriction? restriction,
+        OperationContext context, CancellationToken cancellationToken)
     {
         var state = State ?? throw EngineErrors.NamespaceNotFound(Namespace);
         var targets = await FindTargetsAsync(tx, state, filter, matcher, multi, hint, sort, collation, context, cancellationToken).ConfigureAwait(false);
@@ -337,6 +340,8 @@ public sealed partial class Collection
             firstBefore ??= before;
             firstAfter ??= after;
             if (!changed) continue;
+            // Authorization before validation: a refused writer learns nothing from the validator.
+            restriction?.Check(after, "updated");
             Validate(state, after, before, bypassValidation);
             await Engine.Writer.ReplaceAsync(tx, state, idKey, before, after, description, context, cancellationToken).ConfigureAwait(false);
             modified++;
@@ -349,6 +354,7 @@ public sealed partial class Collection
         if (updater.IsReplacement && seed.TryGetValue("_id", out var filterId) && !inserted.Contains("_id"))
             inserted.InsertAt(0, new BsonElement("_id", filterId));
         inserted = DocumentWriter.PrepareForInsert(inserted);
+        restriction?.Check(inserted, "upserted");
         Validate(state, inserted, null, bypassValidation);
         await Engine.Writer.InsertAsync(tx, state, inserted, context, cancellationToken).ConfigureAwait(false);
         return new UpdateOutcome(0, 0, inserted["_id"], null, inserted);
@@ -448,7 +454,7 @@ public sealed partial class Collection
         await GetForWriteAsync(cancellationToken).ConfigureAwait(false);
         var updater = DocumentUpdater.Create(options.Update!, queryContext, options.ArrayFilters);
         var outcome = await Engine.RunWriteAsync(context, tx => ApplyUpdateAsync(tx, options.Query, matcher, updater, false, options.Upsert, options.Hint,
-            options.Sort, options.Collation, options.BypassDocumentValidation, context, cancellationToken), cancellationToken, Namespace).ConfigureAwait(false);
+            options.Sort, options.Collation, options.BypassDocumentValidation, options.Restriction, context, cancellationToken), cancellationToken, Namespace).ConfigureAwait(false);
         var value = outcome.UpsertedId is not null
             ? (options.ReturnNew ? outcome.After : null)
             : (options.ReturnNew ? outcome.After : outcome.Before);

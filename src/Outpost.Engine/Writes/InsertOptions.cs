@@ -11,4 +11,10 @@ public sealed class InsertOptions
 
     /// <summary>Skip the collection's validator.</summary>
     public bool BypassDocumentValidation { get; init; }
+
+    /// <summary>
+    /// When set, every document this write stores (inserted, updated or upserted) must match it, else that write fails
+    /// with Unauthorized (13); the wire layer sets it for users whose privilege on the namespace is document-restricted.
+    /// </summary>
+    public DocumentRestriction? Restriction { get; init; }
 }

@@ -16,4 +16,10 @@ public sealed class UpdateOptions
 
     /// <summary>Variables (<c>let</c>) visible as <c>$$name</c> in filters and pipeline updates.</summary>
     public BsonDocument? Let { get; init; }
+
+    /// <summary>
+    /// When set, every document this write stores (inserted, updated or upserted) must match it, else that write fails
+    /// with Unauthorized (13); the wire layer sets it for users whose privilege on the namespace is document-restricted.
+    /// </summary>
+    public DocumentRestriction? Restriction { get; init; }
 }

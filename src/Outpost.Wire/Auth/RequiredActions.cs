@@ -9,20 +9,35 @@ namespace Outpost.Wire.Auth;
 /// </summary>
 public static class RequiredActions
 {
-    // Stages that read or write a namespace other than the one named by the command; a collection-scoped role would
-    // need privileges on those too, so they are refused rather than half-checked.
+    // Stages that write a namespace: a collection-scoped role would need write privileges there (and a document
+    // restriction could not follow the documents), so they are refused rather than half-checked. Stages that read
+    // another collection ($lookup, $graphLookup, $unionWith) are checked per source by RestrictedCommand.RestrictSources.
     private static readonly HashSet<string> ForeignNamespaceStages = new(StringComparer.Ordinal)
     {
-        "$lookup", "$unionWith", "$graphLookup", "$out", "$merge",
+        "$out", "$merge",
     };
 
     /// <summary>
     /// The collection and actions <paramref name="command"/> needs, or null when it cannot be granted by
-    /// collection privileges (so only built-in roles may run it).
+    /// collection privileges (so only built-in roles may run it). An aggregate's other sources ($lookup, $graphLookup,
+    /// $unionWith) need <c>find</c> on each of them as well, checked by <see cref="RestrictedCommand.RestrictSources"/>.
     /// </summary>
     public static (string Collection, string[] Actions)? For(string commandName, BsonDocument command)
     {
         ArgumentNullException.ThrowIfNull(command);
+        var required = Core(commandName, command);
+        // MongoDB: skipping the collection validator is an action of its own (otherwise a user limited to some
+        // documents, or any collection-scoped writer, could store what the validator refuses).
+        if (required is { } r && commandName is "insert" or "update" or "findAndModify" or "aggregate"
+            && command.TryGetValue("bypassDocumentValidation", out var bypass) && bypass.IsBoolean && bypass.AsBoolean)
+        {
+            return (r.Collection, [.. r.Actions, "bypassDocumentValidation"]);
+        }
+        return required;
+    }
+
+    private static (string Collection, string[] Actions)? Core(string commandName, BsonDocument command)
+    {
         switch (commandName)
         {
             case "find":

@@ -1,3 +1,5 @@
+using Outpost.Bson;
+
 namespace Outpost.Wire.Auth;
 
 /// <summary>
@@ -8,8 +10,16 @@ namespace Outpost.Wire.Auth;
 /// <param name="Db">The database of the resource ("" = any).</param>
 /// <param name="Collection">The collection or view of the resource ("" = any).</param>
 /// <param name="Actions">The granted actions (find, insert, update, remove, killCursors, listIndexes, collStats, ...).</param>
-public sealed record ResourcePrivilege(string Db, string Collection, IReadOnlyList<string> Actions)
+/// <param name="Filter">
+/// Outpost's extension (decision 026, field <c>outpostFilter</c>): when set, the actions apply only to documents matching
+/// this query filter — reads see only them, writes may only target them and must leave or create only matching
+/// documents. Null (MongoDB's privileges) means every document.
+/// </param>
+public sealed record ResourcePrivilege(string Db, string Collection, IReadOnlyList<string> Actions, BsonDocument? Filter = null)
 {
+    /// <summary>The privilege document field holding <see cref="Filter"/>.</summary>
+    public const string FilterField = "outpostFilter";
+
     /// <summary>True when this privilege covers <paramref name="action"/> on <paramref name="db"/>.<paramref name="collection"/>.</summary>
     public bool Allows(string action, string db, string collection)
     {

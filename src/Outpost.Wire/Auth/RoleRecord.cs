@@ -28,11 +28,13 @@ public sealed class RoleRecord
         {
             var actions = new BsonArray();
             foreach (var a in p.Actions) actions.Add(a);
-            privileges.Add(new BsonDocument
+            var privilege = new BsonDocument
             {
                 { "resource", new BsonDocument { { "db", p.Db }, { "collection", p.Collection } } },
                 { "actions", actions },
-            });
+            };
+            if (p.Filter is not null) privilege.Add(ResourcePrivilege.FilterField, p.Filter.DeepClone());
+            privileges.Add(privilege);
         }
         var roles = new BsonArray();
         foreach (var r in Roles) roles.Add(new BsonDocument { { "role", r.Role }, { "db", r.Db } });
@@ -49,7 +51,8 @@ public sealed class RoleRecord
             var resource = p.AsDocument["resource"].AsDocument;
             var actions = new List<string>();
             foreach (var a in p.AsDocument["actions"].AsArray) actions.Add(a.AsString);
-            privileges.Add(new ResourcePrivilege(resource["db"].AsString, resource["collection"].AsString, actions));
+            var filter = p.AsDocument.TryGetValue(ResourcePrivilege.FilterField, out var f) && f is BsonDocument fd ? fd : null;
+            privileges.Add(new ResourcePrivilege(resource["db"].AsString, resource["collection"].AsString, actions, filter));
         }
         var roles = new List<RoleGrant>();
         foreach (var r in doc["roles"].AsArray) roles.Add(new RoleGrant(r.AsDocument["role"].AsString, r.AsDocument["db"].AsString));

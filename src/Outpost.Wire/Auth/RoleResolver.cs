@@ -1,3 +1,5 @@
+using Outpost.Bson;
+
 namespace Outpost.Wire.Auth;
 
 /// <summary>
@@ -53,5 +55,55 @@ public static class RoleResolver
             if (!granted) return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="privileges"/> grant every one of <paramref name="actions"/> on db.collection, and the
+    /// document restriction the grant carries (decision 026). Per action, an unrestricted privilege wins (MongoDB
+    /// unions privileges) and several restricted ones union their filters (<c>$or</c>); the command's restriction is
+    /// the conjunction over its actions (findAndModify needs find and update, so it reaches only documents both allow).
+    /// </summary>
+    /// <returns>False when some action is not granted; otherwise true, with <paramref name="restriction"/> null when unrestricted.</returns>
+    public static bool TryAuthorize(List<ResourcePrivilege> privileges, string[] actions, string db, string collection, out BsonDocument? restriction)
+    {
+        ArgumentNullException.ThrowIfNull(privileges);
+        ArgumentNullException.ThrowIfNull(actions);
+        restriction = null;
+        var perAction = new List<BsonDocument>();
+        foreach (var action in actions)
+        {
+            bool granted = false, unrestricted = false;
+            var filters = new List<BsonDocument>();
+            foreach (var p in privileges)
+            {
+                if (!p.Allows(action, db, collection)) continue;
+                granted = true;
+                if (p.Filter is null)
+                {
+                    unrestricted = true;
+                    break;
+                }
+                AddDistinct(filters, p.Filter);
+            }
+            if (!granted) return false;
+            if (unrestricted) continue;
+            AddDistinct(perAction, filters.Count == 1 ? filters[0] : new BsonDocument("$or", new BsonArray(filters)));
+        }
+        restriction = perAction.Count switch
+        {
+            0 => null,
+            1 => perAction[0].DeepClone(),
+            _ => new BsonDocument("$and", new BsonArray(perAction)).DeepClone(),
+        };
+        return true;
+    }
+
+    private static void AddDistinct(List<BsonDocument> filters, BsonDocument filter)
+    {
+        foreach (var f in filters)
+        {
+            if (f.Equals(filter)) return;
+        }
+        filters.Add(filter);
     }
 }

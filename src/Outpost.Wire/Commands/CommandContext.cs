@@ -44,6 +44,13 @@ public sealed class CommandContext
     /// <summary>What engine calls receive: session, transaction, deadline, comment (set by the session interceptor).</summary>
     public Outpost.Engine.OperationContext Operation { get; set; } = Outpost.Engine.OperationContext.None;
 
+    /// <summary>
+    /// Set when the caller's only privileges on the command's namespace carry an <c>outpostFilter</c> (decision 026):
+    /// the dispatcher has already ANDed the filter into the command's queries, and write handlers pass this to the
+    /// engine so every document written must match it. Null for everyone else.
+    /// </summary>
+    public Outpost.Engine.DocumentRestriction? Restriction { get; init; }
+
     /// <summary>The logical session of the command (lsid), when it has one.</summary>
     public ServerSession? Session { get; set; }
 

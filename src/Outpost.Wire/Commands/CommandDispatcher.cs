@@ -123,6 +123,7 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
         IReadOnlyList<string>? forcedLabels = null;
         bool failed = false;
         RunningOperation? operation = null;
+        Outpost.Engine.DocumentRestriction? restriction = null;
         try
         {
             if (command.ElementCount == 0) throw new MongoException(ErrorCodes.FailedToParse, "Empty command");
@@ -136,7 +137,7 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
             {
                 throw new MongoException(40571, "Location40571", "OP_MSG requests require a $db argument");
             }
-            await AuthorizeAsync(spec, state, command, database, cancellationToken).ConfigureAwait(false);
+            restriction = await AuthorizeAsync(spec, state, command, database, cancellationToken).ConfigureAwait(false);
             if (_host.FailPoints.AnyActive && spec.Name != "configureFailPoint")
             {
                 string? ns = command.GetElement(0).Value.IsString ? $"{database}.{command.GetElement(0).Value.AsString}" : null;
@@ -178,8 +179,10 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
                 Name = spec.Name,
                 Database = database,
                 CancellationToken = operation.Token,
+                Restriction = restriction,
             };
             BsonDocument reply = await RunWithTimeLimitAsync(spec, context, command, operation.Token).ConfigureAwait(false);
+            if (restriction is not null) LogRestrictedWriteErrors(state, spec.Name, restriction, reply);
             var raw = context.RawReply;
             if (!reply.Contains("ok")) reply.Add("ok", 1.0);
             if (writeConcernError is not null)
@@ -198,6 +201,7 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
         catch (MongoException e)
         {
             failed = true;
+            if (restriction is not null && e.Code == ErrorCodes.Unauthorized) LogDenied(_logger, UserNames(state), metricName, restriction.Namespace, e.Message);
             var labels = forcedLabels ?? ErrorLabels(e, spec, command);
             return (ErrorReply.From(e, labels), null);
         }
@@ -252,6 +256,7 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
             Name = context.Name,
             Database = context.Database,
             CancellationToken = limit.Token,
+            Restriction = context.Restriction,
         };
         try
         {
@@ -266,20 +271,38 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
         }
     }
 
-    private async ValueTask AuthorizeAsync(CommandSpec spec, ConnectionState state, BsonDocument command, string database, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks the caller may run the command; returns the document restriction its privileges carry on the command's
+    /// namespace (decision 026) after ANDing it into the command's queries, or null when unrestricted. Denials are logged.
+    /// </summary>
+    private async ValueTask<Outpost.Engine.DocumentRestriction?> AuthorizeAsync(CommandSpec spec, ConnectionState state, BsonDocument command, string database, CancellationToken cancellationToken)
     {
-        if (!_host.Options.AuthenticationRequired || spec.Privilege == Privilege.None) return;
+        if (!_host.Options.AuthenticationRequired || spec.Privilege == Privilege.None) return null;
         if (state.Users.Count == 0)
         {
             // The localhost exception: with no users at all, a loopback client may create the first one.
-            if (spec.Name == "createUser" && !await _host.Users.AnyAsync(cancellationToken).ConfigureAwait(false)) return;
+            if (spec.Name == "createUser" && !await _host.Users.AnyAsync(cancellationToken).ConfigureAwait(false)) return null;
+            LogDenied(_logger, "(unauthenticated)", spec.Name, database, "authentication required");
             throw new MongoException(ErrorCodes.Unauthorized, $"Command {spec.Name} requires authentication");
         }
-        if (!Wire.Auth.Authorization.IsAllowed(state.Roles, spec.Privilege, database)
-            && !await IsAllowedByUserDefinedRolesAsync(spec, state, command, database, cancellationToken).ConfigureAwait(false))
+        if (Wire.Auth.Authorization.IsAllowed(state.Roles, spec.Privilege, database)) return null;
+        var (allowed, restriction, collection) = await AuthorizeByUserDefinedRolesAsync(spec, state, command, database, cancellationToken).ConfigureAwait(false);
+        if (!allowed)
         {
+            LogDenied(_logger, UserNames(state), spec.Name, database, "no privilege grants it");
             throw new MongoException(ErrorCodes.Unauthorized, $"not authorized on {database} to execute command {{ {spec.Name}: ... }}");
         }
+        if (restriction is null) return null;
+        try
+        {
+            Wire.Auth.RestrictedCommand.Apply(spec.Name, command, restriction);
+        }
+        catch (MongoException e) when (e.Code == ErrorCodes.Unauthorized)
+        {
+            LogDenied(_logger, UserNames(state), spec.Name, $"{database}.{collection}", e.Message);
+            throw;
+        }
+        return new Outpost.Engine.DocumentRestriction($"{database}.{collection}", restriction);
     }
 
     /// <summary>
@@ -287,18 +310,49 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
     /// built-in roles refused, so users with built-in roles pay nothing. Read from the store each time, so a dropped
     /// role or privilege takes effect at once.
     /// </summary>
-    private async ValueTask<bool> IsAllowedByUserDefinedRolesAsync(CommandSpec spec, ConnectionState state, BsonDocument command, string database, CancellationToken cancellationToken)
+    private async ValueTask<(bool Allowed, BsonDocument? Restriction, string? Collection)> AuthorizeByUserDefinedRolesAsync(CommandSpec spec, ConnectionState state,
+        BsonDocument command, string database, CancellationToken cancellationToken)
     {
         bool anyUserDefined = false;
         foreach (var grant in state.Roles)
         {
             if (!Wire.Auth.Authorization.IsBuiltInRole(grant.Role)) anyUserDefined = true;
         }
-        if (!anyUserDefined) return false;
+        if (!anyUserDefined) return (false, null, null);
         var (builtIn, privileges) = await Wire.Auth.RoleResolver.ResolveAsync(_host.Users, state.Roles, cancellationToken).ConfigureAwait(false);
-        if (Wire.Auth.Authorization.IsAllowed(builtIn, spec.Privilege, database)) return true;
-        if (Wire.Auth.RequiredActions.For(spec.Name, command) is not { } required) return false;
-        return Wire.Auth.RoleResolver.AllowsAll(privileges, required.Actions, database, required.Collection);
+        if (Wire.Auth.Authorization.IsAllowed(builtIn, spec.Privilege, database)) return (true, null, null);
+        if (Wire.Auth.RequiredActions.For(spec.Name, command) is not { } required) return (false, null, null);
+        bool allowed = Wire.Auth.RoleResolver.TryAuthorize(privileges, required.Actions, database, required.Collection, out var restriction);
+        if (allowed && Wire.Auth.RestrictedCommand.PipelineOf(spec.Name, command) is { } pipeline)
+        {
+            // The collections the pipeline joins or unions need find too, and carry their own restrictions.
+            Wire.Auth.RestrictedCommand.RestrictSources(pipeline, source =>
+            {
+                if (Wire.Auth.RoleResolver.TryAuthorize(privileges, ["find"], database, source, out var sourceRestriction)) return sourceRestriction;
+                LogDenied(_logger, UserNames(state), spec.Name, $"{database}.{source}", "no find privilege on a source of the pipeline");
+                throw new MongoException(ErrorCodes.Unauthorized, $"not authorized on {database} to execute command {{ {spec.Name}: ... }}: no find privilege on {source}");
+            });
+        }
+        return (allowed, restriction, required.Collection);
+    }
+
+    private void LogRestrictedWriteErrors(ConnectionState state, string command, Outpost.Engine.DocumentRestriction restriction, BsonDocument reply)
+    {
+        if (!reply.TryGetValue("writeErrors", out var errors) || errors is not BsonArray array) return;
+        foreach (var error in array)
+        {
+            if (error is BsonDocument e && e.TryGetValue("code", out var code) && code.IsNumeric && code.ToInt64() == ErrorCodes.Unauthorized)
+            {
+                LogDenied(_logger, UserNames(state), command, restriction.Namespace, e.TryGetValue("errmsg", out var m) && m.IsString ? m.AsString : "write outside outpostFilter");
+            }
+        }
+    }
+
+    private static string UserNames(ConnectionState state)
+    {
+        var names = new List<string>(state.Users.Count);
+        foreach (var user in state.Users) names.Add($"{user.User}@{user.Db}");
+        return string.Join(",", names);
     }
 
     /// <summary>Error labels MongoDB assigns: RetryableWriteError, TransientTransactionError, UnknownTransactionCommitResult.</summary>
@@ -345,6 +399,9 @@ public sealed partial class CommandDispatcher : IWireRequestHandler
     {
         if (!labels.Contains(label)) labels.Add(label);
     }
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "authorization denied: {User} ran {Command} on {Namespace}: {Reason}")]
+    private static partial void LogDenied(ILogger logger, string user, string command, string @namespace, string reason);
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Error, Message = "command {Command} failed unexpectedly")]
     private static partial void LogCommandFailed(ILogger logger, string command, Exception exception);

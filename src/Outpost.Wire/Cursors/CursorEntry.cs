@@ -27,6 +27,13 @@ public sealed class CursorEntry
     /// <summary>Exempt from the idle timeout (noCursorTimeout).</summary>
     public bool NoTimeout { get; init; }
 
+    /// <summary>
+    /// The users who opened it (<see cref="Sessions.ConnectionState.UsersKey"/>), null without authentication: getMore
+    /// and killCursors by other users are refused, as in MongoDB, so a cursor opened by an unrestricted user cannot be
+    /// read by a document-restricted one.
+    /// </summary>
+    public string? Owner { get; init; }
+
     /// <summary>Serializes getMore calls on one cursor.</summary>
     public SemaphoreSlim Gate { get; } = new(1, 1);
 

@@ -17,7 +17,7 @@ public sealed class CursorTable(TimeProvider time, TimeSpan idleTimeout)
     public int Count => _cursors.Count;
 
     /// <summary>Registers an engine cursor and returns its entry.</summary>
-    public CursorEntry Add(Cursor cursor, string ns, BsonDocument? sessionId, bool tailable, bool awaitData, bool noTimeout)
+    public CursorEntry Add(Cursor cursor, string ns, BsonDocument? sessionId, bool tailable, bool awaitData, bool noTimeout, string? owner = null)
     {
         while (true)
         {
@@ -25,7 +25,7 @@ public sealed class CursorTable(TimeProvider time, TimeSpan idleTimeout)
             var entry = new CursorEntry
             {
                 Id = id, Namespace = ns, Cursor = cursor, SessionId = sessionId, Tailable = tailable, AwaitData = awaitData,
-                NoTimeout = noTimeout, LastUsed = time.GetTimestamp(),
+                NoTimeout = noTimeout, LastUsed = time.GetTimestamp(), Owner = owner,
             };
             if (_cursors.TryAdd(id, entry)) return entry;
         }

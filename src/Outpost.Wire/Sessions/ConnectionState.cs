@@ -21,6 +21,16 @@ public sealed class ConnectionState
     /// <summary>All roles of the authenticated users.</summary>
     public IEnumerable<RoleGrant> Roles => Users.SelectMany(u => u.Roles);
 
+    /// <summary>The authenticated users as one ordinal key ("db.user" sorted, newline-separated); null when none.</summary>
+    public string? UsersKey()
+    {
+        if (Users.Count == 0) return null;
+        var names = new List<string>(Users.Count);
+        foreach (var user in Users) names.Add(user.Db + "." + user.User);
+        names.Sort(StringComparer.Ordinal);
+        return string.Join('\n', names);
+    }
+
     /// <summary>Stores a SASL conversation and returns its id.</summary>
     public int AddConversation(ScramConversation conversation)
     {

@@ -106,9 +106,73 @@ public sealed class RoleCommands : ICommandFamily
             {
                 names.Add(a.IsString ? a.AsString : throw new MongoException(ErrorCodes.BadValue, "actions must be strings"));
             }
-            result.Add(new ResourcePrivilege(resourceDb, collection, names));
+            BsonDocument? filter = null;
+            foreach (var field in privilege)
+            {
+                if (field.Name is "resource" or "actions") continue;
+                if (field.Name != ResourcePrivilege.FilterField)
+                {
+                    // As MongoDB's IDL parser: unknown privilege fields are rejected, so the extension is always opt-in.
+                    throw new MongoException(40415, "Location40415", $"BSON field 'privileges.{field.Name}' is an unknown field.");
+                }
+                filter = ParseFilter(field.Value, collection);
+            }
+            result.Add(new ResourcePrivilege(resourceDb, collection, names, filter));
         }
         return result;
+    }
+
+    // Operators that cannot be ANDed into an arbitrary query (they must be top-level, alone, or first in a pipeline)
+    // or that run code: a restriction must be a plain predicate that every read and write can evaluate.
+    private static readonly HashSet<string> RefusedFilterOperators = new(StringComparer.Ordinal)
+    {
+        "$text", "$near", "$nearSphere", "$where", "$function", "$accumulator",
+    };
+
+    /// <summary>Checks an <c>outpostFilter</c>: a non-empty query filter on a named collection that compiles.</summary>
+    private static BsonDocument ParseFilter(BsonValue value, string collection)
+    {
+        if (value is not BsonDocument filter || filter.ElementCount == 0)
+        {
+            throw new MongoException(ErrorCodes.BadValue, $"'{ResourcePrivilege.FilterField}' must be a non-empty query filter document");
+        }
+        if (collection.Length == 0)
+        {
+            throw new MongoException(ErrorCodes.BadValue, $"'{ResourcePrivilege.FilterField}' needs a resource naming one collection");
+        }
+        if (UsesRefusedOperator(filter) is { } op)
+        {
+            throw new MongoException(ErrorCodes.BadValue, $"'{ResourcePrivilege.FilterField}' cannot use {op}");
+        }
+        try
+        {
+            Outpost.Query.QueryFilter.Compile(filter);
+        }
+        catch (MongoException e)
+        {
+            throw new MongoException(ErrorCodes.BadValue, $"'{ResourcePrivilege.FilterField}' is not a valid query filter: {e.Message}");
+        }
+        return filter.DeepClone();
+    }
+
+    private static string? UsesRefusedOperator(BsonValue value)
+    {
+        if (value is BsonDocument doc)
+        {
+            foreach (var element in doc)
+            {
+                if (RefusedFilterOperators.Contains(element.Name)) return element.Name;
+                if (UsesRefusedOperator(element.Value) is { } found) return found;
+            }
+        }
+        else if (value is BsonArray array)
+        {
+            foreach (var item in array)
+            {
+                if (UsesRefusedOperator(item) is { } found) return found;
+            }
+        }
+        return null;
     }
 
     private static string NameArgument(CommandContext context) =>

@@ -35,7 +35,7 @@ public sealed class CrudCommands(EngineServices services) : ICommandFamily
             CheckBatch(raw.Count);
             try
             {
-                result = await CollectionOf(context).InsertRawAsync(raw, InsertOptionsOf(command), context.Operation, context.CancellationToken).ConfigureAwait(false);
+                result = await CollectionOf(context).InsertRawAsync(raw, InsertOptionsOf(command, context), context.Operation, context.CancellationToken).ConfigureAwait(false);
             }
             catch (BsonFormatException e)
             {
@@ -51,15 +51,19 @@ public sealed class CrudCommands(EngineServices services) : ICommandFamily
             {
                 documents.Add(d as BsonDocument ?? throw new MongoException(ErrorCodes.TypeMismatch, "insert documents must be objects"));
             }
-            result = await CollectionOf(context).InsertAsync(documents, InsertOptionsOf(command), context.Operation, context.CancellationToken).ConfigureAwait(false);
+            result = await CollectionOf(context).InsertAsync(documents, InsertOptionsOf(command, context), context.Operation, context.CancellationToken).ConfigureAwait(false);
         }
         var reply = new BsonDocument("n", (int)result.N);
         AddWriteErrors(reply, result);
         return reply;
     }
 
-    private static InsertOptions InsertOptionsOf(BsonDocument command) =>
-        new() { Ordered = CommandArgs.GetBool(command, "ordered", true), BypassDocumentValidation = CommandArgs.GetBool(command, "bypassDocumentValidation") };
+    private static InsertOptions InsertOptionsOf(BsonDocument command, CommandContext context) => new()
+    {
+        Ordered = CommandArgs.GetBool(command, "ordered", true),
+        BypassDocumentValidation = CommandArgs.GetBool(command, "bypassDocumentValidation"),
+        Restriction = context.Restriction,
+    };
 
     private async ValueTask<BsonDocument> UpdateAsync(CommandContext context)
     {
@@ -89,6 +93,7 @@ public sealed class CrudCommands(EngineServices services) : ICommandFamily
             Ordered = CommandArgs.GetBool(command, "ordered", true),
             BypassDocumentValidation = CommandArgs.GetBool(command, "bypassDocumentValidation"),
             Let = CommandArgs.GetDocument(command, "let"),
+            Restriction = context.Restriction,
         };
         var result = await CollectionOf(context).UpdateAsync(statements, options, context.Operation, context.CancellationToken).ConfigureAwait(false);
         var reply = new BsonDocument { { "n", (int)result.N }, { "nModified", (int)result.NModified } };
@@ -155,6 +160,7 @@ public sealed class CrudCommands(EngineServices services) : ICommandFamily
             Hint = hint is null || hint.IsNull ? null : hint,
             Let = CommandArgs.GetDocument(command, "let"),
             BypassDocumentValidation = CommandArgs.GetBool(command, "bypassDocumentValidation"),
+            Restriction = context.Restriction,
         };
         var result = await CollectionOf(context).FindAndModifyAsync(options, context.Operation, context.CancellationToken).ConfigureAwait(false);
         return new BsonDocument

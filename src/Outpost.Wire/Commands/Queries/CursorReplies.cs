@@ -34,7 +34,7 @@ public static class CursorReplies
         long id = 0;
         if (!singleBatch && !cursor.IsExhausted)
         {
-            id = cursors.Add(cursor, ns, context.Session?.Lsid, tailable, awaitData, noTimeout).Id;
+            id = cursors.Add(cursor, ns, context.Session?.Lsid, tailable, awaitData, noTimeout, context.State.UsersKey()).Id;
         }
         else
         {

@@ -91,6 +91,7 @@ public sealed class QueryCommands(EngineServices services) : ICommandFamily
         {
             throw new MongoException(ErrorCodes.Unauthorized, $"Requested getMore on namespace '{ns}', but cursor belongs to a different namespace {entry.Namespace}");
         }
+        CheckOwner(context, entry);
         int batchSize = CursorReplies.BatchSize(command) ?? 0;
         TimeSpan? awaitTime = null;
         if (entry.AwaitData)
@@ -135,6 +136,7 @@ public sealed class QueryCommands(EngineServices services) : ICommandFamily
         foreach (var v in ids)
         {
             long id = v.ToInt64();
+            if (services.Cursors.TryGet(id, out var entry)) CheckOwner(context, entry);
             if (await services.Cursors.KillAsync(id).ConfigureAwait(false)) killed.Add(id);
             else notFound.Add(id);
         }
@@ -142,6 +144,13 @@ public sealed class QueryCommands(EngineServices services) : ICommandFamily
         {
             { "cursorsKilled", killed }, { "cursorsNotFound", notFound }, { "cursorsAlive", new BsonArray() }, { "cursorsUnknown", new BsonArray() },
         };
+    }
+
+    /// <summary>With authentication on, only the users who opened a cursor may continue or kill it (MongoDB's rule).</summary>
+    private static void CheckOwner(CommandContext context, Cursors.CursorEntry entry)
+    {
+        if (!context.Host.Options.AuthenticationRequired || string.Equals(entry.Owner, context.State.UsersKey(), StringComparison.Ordinal)) return;
+        throw new MongoException(ErrorCodes.Unauthorized, $"cursor id {entry.Id} was not created by the authenticated user");
     }
 
     private static CountOptions ParseCount(BsonDocument command)
