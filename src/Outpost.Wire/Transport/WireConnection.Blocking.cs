@@ -22,10 +22,29 @@ public sealed partial class WireConnection
     private readonly Socket? _socket;
     private PooledBufferWriter? _sendBuffer;
 
-    /// <summary>Serves the connection on the calling (dedicated) thread until the client leaves or the server stops.</summary>
-    internal void RunBlocking()
+    // Adaptive mode: the idle time after which a connection on a thread gives the thread back (infinite in Threads mode).
+    private TimeSpan _threadIdleTimeout = Timeout.InfiniteTimeSpan;
+    private bool _adaptive;
+
+    // True while the connection's own thread runs it (blocking calls); false once it continues on the thread pool.
+    private volatile bool _onThread;
+
+    /// <summary>Adaptive mode: the connection leaves its thread when idle for <paramref name="idleTimeout"/> or when a command goes asynchronous.</summary>
+    internal void UseAdaptiveThread(TimeSpan idleTimeout)
+    {
+        _adaptive = true;
+        _threadIdleTimeout = idleTimeout;
+    }
+
+    /// <summary>
+    /// Serves the connection: on the calling (dedicated) thread with blocking calls when <paramref name="onThread"/>,
+    /// until the client leaves, the server stops, or — adaptive mode — the connection moves to asynchronous receives on
+    /// the thread pool; the returned task ends with the connection. The caller's thread is free once this returns.
+    /// </summary>
+    internal async Task RunSocketAsync(bool onThread)
     {
         var socket = _socket!;
+        _onThread = onThread;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(SmallBuffer);
         int start = 0, end = 0;
         // A graceful stop ends the wait for the next request; a request being handled still finishes and gets its reply
@@ -33,6 +52,10 @@ public sealed partial class WireConnection
         using var stopping = _stopping.Token.UnsafeRegister(static state => ((WireConnection)state!).ShutdownSocket(SocketShutdown.Receive), this);
         try
         {
+            if (onThread && _adaptive && _threadIdleTimeout != Timeout.InfiniteTimeSpan)
+            {
+                socket.ReceiveTimeout = (int)Math.Clamp(_threadIdleTimeout.TotalMilliseconds, 1, int.MaxValue);
+            }
             while (!_stopping.IsCancellationRequested && !_aborted.IsCancellationRequested)
             {
                 int available = end - start;
@@ -55,7 +78,25 @@ public sealed partial class WireConnection
                         // The frame is handled in place: nothing is received into the buffer until its handler is done.
                         var frame = buffer.AsMemory(start, length);
                         start += length;
-                        if (!ProcessFrame(frame)) return;
+                        var processing = ProcessFrameAsync(frame);
+                        bool keepGoing;
+                        if (processing.IsCompleted)
+                        {
+                            keepGoing = processing.GetAwaiter().GetResult();
+                        }
+                        else if (_onThread && !_adaptive)
+                        {
+                            // Threads mode: wait here; only this connection's own thread is held.
+                            keepGoing = processing.GetAwaiter().GetResult();
+                        }
+                        else
+                        {
+                            // Adaptive mode: a command that waits (awaitable hello, awaitData, PostgreSQL I/O) gives the
+                            // thread back rather than holding it for the wait; the connection continues asynchronously.
+                            _onThread = false;
+                            keepGoing = await processing.ConfigureAwait(false);
+                        }
+                        if (!keepGoing) return;
                         if (start == end)
                         {
                             start = end = 0;
@@ -77,7 +118,23 @@ public sealed partial class WireConnection
                     }
                     if (end == buffer.Length) buffer = Resize(buffer, 0, available, Math.Min(needed, buffer.Length * 2));
                 }
-                int received = socket.Receive(buffer, end, buffer.Length - end, SocketFlags.None);
+                int received;
+                if (_onThread)
+                {
+                    SocketError error;
+                    received = socket.Receive(buffer, end, buffer.Length - end, SocketFlags.None, out error);
+                    if (error is SocketError.TimedOut or SocketError.WouldBlock && _adaptive)
+                    {
+                        // Idle past ThreadIdleTimeout: give the thread back and wait for the next bytes asynchronously.
+                        _onThread = false;
+                        continue;
+                    }
+                    if (error != SocketError.Success) return; // reset, shut down: the client or the server ended it
+                }
+                else
+                {
+                    received = await socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None).ConfigureAwait(false);
+                }
                 if (received == 0)
                 {
                     if (end > start && !_stopping.IsCancellationRequested)
@@ -101,16 +158,12 @@ public sealed partial class WireConnection
         {
             ArrayPool<byte>.Shared.Return(buffer);
             // Closing completes synchronously here (no pipes to complete, the socket is closed in place).
-            CloseAsync().GetAwaiter().GetResult();
+            await CloseAsync().ConfigureAwait(false);
         }
     }
 
-    /// <summary>Handles one frame, waiting on this thread when the handler goes asynchronous (it rarely does).</summary>
-    private bool ProcessFrame(ReadOnlyMemory<byte> frame)
-    {
-        var task = ProcessFrameAsync(frame);
-        return task.IsCompletedSuccessfully ? task.Result : task.GetAwaiter().GetResult();
-    }
+    /// <summary>Whether the connection's own thread still serves it (adaptive mode moves idle connections off their thread).</summary>
+    internal bool OnThread => _onThread;
 
     private static byte[] Resize(byte[] buffer, int start, int count, int size)
     {
@@ -118,6 +171,46 @@ public sealed partial class WireConnection
         buffer.AsSpan(start, count).CopyTo(next);
         ArrayPool<byte>.Shared.Return(buffer);
         return next;
+    }
+
+    /// <summary>
+    /// Sends what <see cref="SendAsync"/> wrote into the send buffer without blocking a thread-pool thread: used once
+    /// the connection has left its own thread, so a client that stops reading cannot hold a pool thread.
+    /// </summary>
+    private async ValueTask SendBufferedAsync(CancellationToken cancellationToken)
+    {
+        var send = _sendBuffer!;
+        try
+        {
+            var bytes = send.WrittenMemory;
+            while (!bytes.IsEmpty)
+            {
+                int sent = await _socket!.SendAsync(bytes, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                bytes = bytes[sent..];
+            }
+        }
+        catch (SocketException e)
+        {
+            throw new IOException("connection closed by the client", e);
+        }
+        finally
+        {
+            RecycleSendBuffer();
+        }
+    }
+
+    private void RecycleSendBuffer()
+    {
+        var send = _sendBuffer!;
+        if (send.WrittenCount > SmallBuffer)
+        {
+            send.Dispose();
+            _sendBuffer = new PooledBufferWriter(SmallBuffer);
+        }
+        else
+        {
+            send.Clear();
+        }
     }
 
     /// <summary>Sends what <see cref="SendAsync"/> wrote into the send buffer, blocking until the kernel took it all.</summary>
@@ -139,15 +232,7 @@ public sealed partial class WireConnection
         }
         finally
         {
-            if (send.WrittenCount > SmallBuffer)
-            {
-                send.Dispose();
-                _sendBuffer = new PooledBufferWriter(SmallBuffer);
-            }
-            else
-            {
-                send.Clear();
-            }
+            RecycleSendBuffer();
         }
     }
 
