@@ -22,18 +22,38 @@ public sealed partial class WireConnection
     private readonly Socket? _socket;
     private PooledBufferWriter? _sendBuffer;
 
+    // Adaptive mode: on the asynchronous path, this many requests within one second bring the connection back to a thread.
+    private const int BusyRequestsPerSecond = 16;
+
     // Adaptive mode: the idle time after which a connection on a thread gives the thread back (infinite in Threads mode).
     private TimeSpan _threadIdleTimeout = Timeout.InfiniteTimeSpan;
     private bool _adaptive;
+    private ConnectionThreads? _threads;
+
+    // Adaptive mode: set once a command went asynchronous (awaitable hello, awaitData, PostgreSQL I/O): such a connection
+    // mostly waits, so it stays on the asynchronous path rather than taking a thread back for every command.
+    private bool _waitsAsynchronously;
 
     // True while the connection's own thread runs it (blocking calls); false once it continues on the thread pool.
     private volatile bool _onThread;
 
-    /// <summary>Adaptive mode: the connection leaves its thread when idle for <paramref name="idleTimeout"/> or when a command goes asynchronous.</summary>
-    internal void UseAdaptiveThread(TimeSpan idleTimeout)
+    /// <summary>
+    /// Adaptive mode: the connection leaves its thread when idle for <paramref name="idleTimeout"/> or when a command goes
+    /// asynchronous, and takes one from <paramref name="threads"/> again when requests come quickly.
+    /// </summary>
+    internal void UseAdaptiveThread(TimeSpan idleTimeout, ConnectionThreads threads)
     {
         _adaptive = true;
         _threadIdleTimeout = idleTimeout;
+        _threads = threads;
+    }
+
+    private void SetIdleTimeout(Socket socket)
+    {
+        if (_threadIdleTimeout != Timeout.InfiniteTimeSpan)
+        {
+            socket.ReceiveTimeout = (int)Math.Clamp(_threadIdleTimeout.TotalMilliseconds, 1, int.MaxValue);
+        }
     }
 
     /// <summary>
@@ -52,10 +72,9 @@ public sealed partial class WireConnection
         using var stopping = _stopping.Token.UnsafeRegister(static state => ((WireConnection)state!).ShutdownSocket(SocketShutdown.Receive), this);
         try
         {
-            if (onThread && _adaptive && _threadIdleTimeout != Timeout.InfiniteTimeSpan)
-            {
-                socket.ReceiveTimeout = (int)Math.Clamp(_threadIdleTimeout.TotalMilliseconds, 1, int.MaxValue);
-            }
+            if (onThread && _adaptive) SetIdleTimeout(socket);
+            long burstStart = 0;
+            int burstCount = 0;
             while (!_stopping.IsCancellationRequested && !_aborted.IsCancellationRequested)
             {
                 int available = end - start;
@@ -94,9 +113,28 @@ public sealed partial class WireConnection
                             // Adaptive mode: a command that waits (awaitable hello, awaitData, PostgreSQL I/O) gives the
                             // thread back rather than holding it for the wait; the connection continues asynchronously.
                             _onThread = false;
+                            _waitsAsynchronously = true;
                             keepGoing = await processing.ConfigureAwait(false);
                         }
                         if (!keepGoing) return;
+                        if (!_onThread && _adaptive && !_waitsAsynchronously)
+                        {
+                            // Requests coming quickly again on the asynchronous path: back to a thread of its own while
+                            // the budget allows (a pool hop per request costs far more CPU than a blocking receive).
+                            long now = Environment.TickCount64;
+                            if (now - burstStart > 1000)
+                            {
+                                burstStart = now;
+                                burstCount = 0;
+                            }
+                            if (++burstCount >= BusyRequestsPerSecond && _threads!.TryAcquire())
+                            {
+                                burstCount = 0;
+                                await new NewThreadAwaitable(ThreadName, _threads.Release);
+                                _onThread = true;
+                                SetIdleTimeout(socket);
+                            }
+                        }
                         if (start == end)
                         {
                             start = end = 0;
@@ -127,6 +165,8 @@ public sealed partial class WireConnection
                     {
                         // Idle past ThreadIdleTimeout: give the thread back and wait for the next bytes asynchronously.
                         _onThread = false;
+                        burstStart = Environment.TickCount64;
+                        burstCount = 0;
                         continue;
                     }
                     if (error != SocketError.Success) return; // reset, shut down: the client or the server ended it
@@ -161,6 +201,9 @@ public sealed partial class WireConnection
             await CloseAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>The name of the connection's thread.</summary>
+    internal string ThreadName => "outpost wire " + Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Whether the connection's own thread still serves it (adaptive mode moves idle connections off their thread).</summary>
     internal bool OnThread => _onThread;

@@ -21,7 +21,7 @@ public sealed class WireServer : IAsyncDisposable
     private Task? _acceptLoop;
     private long _nextConnectionId;
     private long _totalAccepted;
-    private int _connectionThreads;
+    private readonly ConnectionThreads _threads;
 
     /// <summary>Creates the server; call <see cref="Start"/> to listen.</summary>
     public WireServer(WireServerOptions options, IWireRequestHandler handler, ILogger<WireServer>? logger = null)
@@ -29,6 +29,7 @@ public sealed class WireServer : IAsyncDisposable
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _handler = handler ?? throw new ArgumentNullException(nameof(handler));
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _threads = new ConnectionThreads(options.MaxConnectionThreads);
     }
 
     /// <summary>The bound address (with the real port when 0 was asked for).</summary>
@@ -110,11 +111,10 @@ public sealed class WireServer : IAsyncDisposable
         bool adaptive = _options.Transport == WireTransportMode.Adaptive;
         if (adaptive)
         {
-            connection.UseAdaptiveThread(_options.ThreadIdleTimeout);
-            if (Interlocked.Increment(ref _connectionThreads) > _options.MaxConnectionThreads)
+            connection.UseAdaptiveThread(_options.ThreadIdleTimeout, _threads);
+            if (!_threads.TryAcquire())
             {
                 // Every thread is taken: this connection starts where an idle one would end up, on asynchronous calls.
-                Interlocked.Decrement(ref _connectionThreads);
                 _ = Task.Run(() => TrackAsync(id, connection.RunSocketAsync(onThread: false), done));
                 return;
             }
@@ -129,13 +129,13 @@ public sealed class WireServer : IAsyncDisposable
             }
             finally
             {
-                if (adaptive) Interlocked.Decrement(ref _connectionThreads);
+                if (adaptive) _threads.Release();
             }
             _ = TrackAsync(id, run, done);
         })
         {
             IsBackground = true,
-            Name = "outpost wire " + id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Name = connection.ThreadName,
         };
         thread.Start();
     }

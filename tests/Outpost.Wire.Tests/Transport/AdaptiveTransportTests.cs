@@ -62,6 +62,21 @@ public sealed class AdaptiveTransportTests
     }
 
     [Fact]
+    public async Task An_idle_connection_that_becomes_busy_again_gets_a_thread_back()
+    {
+        await using var server = await StartAsync(new EchoHandler(), TimeSpan.FromMilliseconds(300));
+        await using var client = await RawWireClient.ConnectAsync(server.LocalEndPoint);
+        Assert.Equal(Doc(0), await client.SendMsgAsync(Doc(0)));
+        await WaitForAsync(() => server.ConnectionThreadCount == 0);
+
+        for (int n = 1; n <= 40; n++) Assert.Equal(Doc(n), await client.SendMsgAsync(Doc(n)));
+        Assert.Equal(1, server.ConnectionThreadCount);
+        // And idles off it again.
+        await WaitForAsync(() => server.ConnectionThreadCount == 0);
+        Assert.Equal(Doc(41), await client.SendMsgAsync(Doc(41)));
+    }
+
+    [Fact]
     public async Task A_frame_split_across_the_idle_timeout_is_answered_whole()
     {
         await using var server = await StartAsync(new EchoHandler(), TimeSpan.FromMilliseconds(100));
@@ -89,7 +104,9 @@ public sealed class AdaptiveTransportTests
         handler.Release.SetResult();
         Assert.Equal(Doc(2), (await client.ReceiveAsync()).Body);
         handler.Delay = false;
-        Assert.Equal(Doc(3), await client.SendMsgAsync(Doc(3)));
+        // A connection whose commands wait stays off threads, however busy it gets.
+        for (int n = 3; n < 43; n++) Assert.Equal(Doc(n), await client.SendMsgAsync(Doc(n)));
+        Assert.Equal(0, server.ConnectionThreadCount);
     }
 
     [Fact]
@@ -102,8 +119,13 @@ public sealed class AdaptiveTransportTests
         Assert.Equal(Doc(2), await b.SendMsgAsync(Doc(2)));
         Assert.Equal(2, server.ConnectionCount);
         Assert.Equal(1, server.ConnectionThreadCount);
-        Assert.Equal(Doc(3), await a.SendMsgAsync(Doc(3)));
-        Assert.Equal(Doc(4), await b.SendMsgAsync(Doc(4)));
+        // Busy, but no thread is left for b: both are still served.
+        for (int n = 3; n < 43; n++)
+        {
+            Assert.Equal(Doc(n), await a.SendMsgAsync(Doc(n)));
+            Assert.Equal(Doc(n), await b.SendMsgAsync(Doc(n)));
+        }
+        Assert.Equal(1, server.ConnectionThreadCount);
     }
 
     [Fact]
