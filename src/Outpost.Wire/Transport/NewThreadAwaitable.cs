@@ -5,17 +5,18 @@ namespace Outpost.Wire.Transport;
 /// <summary>
 /// <c>await</c> it to continue an async method on a new dedicated thread: the adaptive transport moves a connection that
 /// became busy back onto a thread of its own. The thread ends when the method next waits asynchronously (or returns),
-/// and then runs <paramref name="onExit"/> (which gives the thread back to the budget).
+/// and then runs the exit action (which gives the thread back to the budget). The await's result is false when no
+/// thread could be started; the method then continues on the thread pool and the exit action has already run.
 /// </summary>
-internal readonly struct NewThreadAwaitable(string name, Action onExit) : ICriticalNotifyCompletion
+internal sealed class NewThreadAwaitable(string name, Action onExit) : ICriticalNotifyCompletion
 {
+    private bool _started;
+
     public NewThreadAwaitable GetAwaiter() => this;
 
     public bool IsCompleted => false;
 
-    public void GetResult()
-    {
-    }
+    public bool GetResult() => _started;
 
     public void OnCompleted(Action continuation) => Start(continuation);
 
@@ -39,6 +40,17 @@ internal readonly struct NewThreadAwaitable(string name, Action onExit) : ICriti
             IsBackground = true,
             Name = name,
         };
-        thread.Start();
+        _started = true; // before Start: the continuation reads it on the new thread
+        try
+        {
+            thread.Start();
+        }
+        catch (OutOfMemoryException)
+        {
+            // No thread to be had: stay on the asynchronous path rather than fail the connection.
+            _started = false;
+            exit();
+            ThreadPool.UnsafeQueueUserWorkItem(static c => c(), continuation, preferLocal: false);
+        }
     }
 }

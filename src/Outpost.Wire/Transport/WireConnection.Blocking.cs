@@ -30,9 +30,6 @@ public sealed partial class WireConnection
     private bool _adaptive;
     private ConnectionThreads? _threads;
 
-    // Adaptive mode: set once a command went asynchronous (awaitable hello, awaitData, PostgreSQL I/O): such a connection
-    // mostly waits, so it stays on the asynchronous path rather than taking a thread back for every command.
-    private bool _waitsAsynchronously;
 
     // True while the connection's own thread runs it (blocking calls); false once it continues on the thread pool.
     private volatile bool _onThread;
@@ -73,8 +70,10 @@ public sealed partial class WireConnection
         try
         {
             if (onThread && _adaptive) SetIdleTimeout(socket);
+            // Adaptive mode, on the asynchronous path: requests handled in the current one-second window, and how many
+            // of them waited (went asynchronous).
             long burstStart = 0;
-            int burstCount = 0;
+            int burstCount = 0, burstWaits = 0;
             while (!_stopping.IsCancellationRequested && !_aborted.IsCancellationRequested)
             {
                 int available = end - start;
@@ -99,7 +98,8 @@ public sealed partial class WireConnection
                         start += length;
                         var processing = ProcessFrameAsync(frame);
                         bool keepGoing;
-                        if (processing.IsCompleted)
+                        bool waited = !processing.IsCompleted;
+                        if (!waited)
                         {
                             keepGoing = processing.GetAwaiter().GetResult();
                         }
@@ -113,26 +113,31 @@ public sealed partial class WireConnection
                             // Adaptive mode: a command that waits (awaitable hello, awaitData, PostgreSQL I/O) gives the
                             // thread back rather than holding it for the wait; the connection continues asynchronously.
                             _onThread = false;
-                            _waitsAsynchronously = true;
                             keepGoing = await processing.ConfigureAwait(false);
                         }
                         if (!keepGoing) return;
-                        if (!_onThread && _adaptive && !_waitsAsynchronously)
+                        if (!_onThread && _adaptive)
                         {
                             // Requests coming quickly again on the asynchronous path: back to a thread of its own while
-                            // the budget allows (a pool hop per request costs far more CPU than a blocking receive).
+                            // the budget allows (a pool hop per request costs far more CPU than a blocking receive) —
+                            // unless its commands mostly wait anyway (PostgreSQL I/O, awaitData), where a thread would
+                            // only be started and left again.
                             long now = Environment.TickCount64;
                             if (now - burstStart > 1000)
                             {
                                 burstStart = now;
-                                burstCount = 0;
+                                burstCount = burstWaits = 0;
                             }
-                            if (++burstCount >= BusyRequestsPerSecond && _threads!.TryAcquire())
+                            burstCount++;
+                            if (waited) burstWaits++;
+                            if (burstCount >= BusyRequestsPerSecond && burstWaits * 4 < burstCount && _threads!.TryAcquire())
                             {
-                                burstCount = 0;
-                                await new NewThreadAwaitable(ThreadName, _threads.Release);
-                                _onThread = true;
-                                SetIdleTimeout(socket);
+                                burstCount = burstWaits = 0;
+                                if (await new NewThreadAwaitable(ThreadName, _threads.Release))
+                                {
+                                    _onThread = true;
+                                    SetIdleTimeout(socket);
+                                }
                             }
                         }
                         if (start == end)
@@ -166,7 +171,7 @@ public sealed partial class WireConnection
                         // Idle past ThreadIdleTimeout: give the thread back and wait for the next bytes asynchronously.
                         _onThread = false;
                         burstStart = Environment.TickCount64;
-                        burstCount = 0;
+                        burstCount = burstWaits = 0;
                         continue;
                     }
                     if (error != SocketError.Success) return; // reset, shut down: the client or the server ended it

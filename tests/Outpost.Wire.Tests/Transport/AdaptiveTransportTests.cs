@@ -104,9 +104,15 @@ public sealed class AdaptiveTransportTests
         handler.Release.SetResult();
         Assert.Equal(Doc(2), (await client.ReceiveAsync()).Body);
         handler.Delay = false;
-        // A connection whose commands wait stays off threads, however busy it gets.
+        handler.Yield = true;
+        // A connection whose commands wait stays off threads, however busy it gets...
         for (int n = 3; n < 43; n++) Assert.Equal(Doc(n), await client.SendMsgAsync(Doc(n)));
         Assert.Equal(0, server.ConnectionThreadCount);
+        // ...and once they complete at once again, a busy one gets a thread back.
+        handler.Yield = false;
+        await Task.Delay(1100, TestContext.Current.CancellationToken); // a fresh one-second window
+        for (int n = 43; n < 83; n++) Assert.Equal(Doc(n), await client.SendMsgAsync(Doc(n)));
+        Assert.Equal(1, server.ConnectionThreadCount);
     }
 
     [Fact]
@@ -149,10 +155,14 @@ public sealed class AdaptiveTransportTests
         await server.DisposeAsync();
     }
 
-    /// <summary>Echoes; while <see cref="Delay"/> is set, waits for <see cref="Release"/> first (an asynchronous command).</summary>
+    /// <summary>
+    /// Echoes; while <see cref="Delay"/> is set, waits for <see cref="Release"/> first (an asynchronous command); while
+    /// <see cref="Yield"/> is set, every command completes asynchronously.
+    /// </summary>
     private sealed class SlowHandler : IWireRequestHandler
     {
         public volatile bool Delay;
+        public volatile bool Yield;
         public int Waiting;
         public readonly TaskCompletionSource Release = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -163,6 +173,7 @@ public sealed class AdaptiveTransportTests
                 Interlocked.Increment(ref Waiting);
                 await Release.Task.WaitAsync(cancellationToken);
             }
+            if (Yield) await Task.Yield();
             await connection.SendAsync(request, request.Body, cancellationToken: cancellationToken);
         }
 
