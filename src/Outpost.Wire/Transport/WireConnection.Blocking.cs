@@ -11,7 +11,9 @@ namespace Outpost.Wire.Transport;
 /// own thread blocks in recv(2), handles the request (the command path completes synchronously on SQLite) and sends the
 /// reply with send(2). A request then costs one wake-up of one thread, where the pipe mode costs an epoll wake-up, a
 /// hand-off to a thread-pool worker, a second recv that finds nothing, and the pool's spinning — most of the server's
-/// CPU per find-by-_id. The socket is never used asynchronously, so it stays in blocking mode.
+/// CPU per find-by-_id. In threads mode the socket is never used asynchronously, so it stays in blocking mode.
+/// The adaptive mode (docs/decisions/024-wire-adaptive-transport.md) runs the same loop, but lets an idle or waiting
+/// connection continue on asynchronous socket calls (no thread held) and moves a busy one back onto a thread.
 /// </summary>
 public sealed partial class WireConnection
 {
@@ -29,7 +31,6 @@ public sealed partial class WireConnection
     private TimeSpan _threadIdleTimeout = Timeout.InfiniteTimeSpan;
     private bool _adaptive;
     private ConnectionThreads? _threads;
-
 
     // True while the connection's own thread runs it (blocking calls); false once it continues on the thread pool.
     private volatile bool _onThread;
@@ -202,7 +203,8 @@ public sealed partial class WireConnection
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            // Closing completes synchronously here (no pipes to complete, the socket is closed in place).
+            // Closing completes synchronously here (no pipes to complete, the socket is closed in place), on whichever
+            // thread serves the connection at the end.
             await CloseAsync().ConfigureAwait(false);
         }
     }
