@@ -27,6 +27,7 @@ step bson     dotnet "$bench" codec-check                      # issue 2: decode
 step engine   dotnet "$bench" engine 100000 20000               # issue 4: insert / _id lookups / dashboard vs raw SQLite
 step wire     env NO_BUILD=1 "$repo/bench/wire-vs-embedded.sh"  # issue 5: Node driver through the server vs embedded
 step wire-threads env NO_BUILD=1 TRANSPORT=threads "$repo/bench/wire-vs-embedded.sh"  # the same, --transport threads
+step wire-pipes env NO_BUILD=1 TRANSPORT=pipes "$repo/bench/wire-vs-embedded.sh"  # the same, --transport pipes
 step sync     dotnet "$bench" sync 100000 10000 200             # issue 7: initial sync, push, latency vs raw local writes
 step shop     dotnet run -c Release --no-build --project "$repo/bench/Shopfloor.Bench" -- --photos 100000 --runs 3  # issue 8
 if [ -n "${OUTPOST_TEST_POSTGRES:-}" ]; then

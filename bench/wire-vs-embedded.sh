@@ -4,7 +4,7 @@
 # wire docs/s ÷ embedded docs/s per workload. Goal (issue 5): ratio ≥ 0.75, i.e. the wire layer costs < 25%.
 #   bench/wire-vs-embedded.sh [docs=100000] [batch=1000] [lookups=20000] [clients=16]
 # Exit status 1 when a ratio misses the goal (or a figure is missing). Set NO_BUILD=1 to skip the Release builds. Needs tests/compat/node_modules (`source scripts/test-deps.sh`).
-# TRANSPORT=threads runs the server with `--transport threads` (default pipes).
+# TRANSPORT=pipes|threads runs the server with that `--transport` (default auto, the server's default).
 # PROCESSES=P spreads the find clients over P Node processes (default 1). Also printed, not part of the exit status: CPU
 # per operation of the server process (from /proc), of the Node client and of the embedded process, and the wire layer's
 # own cost = (server CPU per op - embedded CPU per op) / embedded CPU per op (goal < 0.25), without the driver's work.
@@ -21,9 +21,9 @@ if [ -z "${NO_BUILD:-}" ]; then
   dotnet build "$repo/bench/Outpost.Benchmarks" -c Release -nologo -v q > "$out/build.log" 2>&1 || { tail -n 30 "$out/build.log"; exit 1; }
 fi
 
-echo "[wire-vs-embedded] $(date -u +%FT%TZ) docs=$docs batch=$batch lookups=$lookups clients=$clients transport=${TRANSPORT:-pipes}; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "[wire-vs-embedded] $(date -u +%FT%TZ) docs=$docs batch=$batch lookups=$lookups clients=$clients transport=${TRANSPORT:-auto}; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 dotnet "$repo/bench/Outpost.Benchmarks/bin/Release/net10.0/Outpost.Benchmarks.dll" embedded-load "$docs" "$batch" "$lookups" "$clients" "$limit" | tee "$out/embedded.txt"
-node "$repo/bench/wire-load/load.mjs" --docs "$docs" --batch "$batch" --lookups "$lookups" --clients "$clients" --time-limit "$limit" --processes "${PROCESSES:-1}" --transport "${TRANSPORT:-pipes}" | tee "$out/wire.txt"
+node "$repo/bench/wire-load/load.mjs" --docs "$docs" --batch "$batch" --lookups "$lookups" --clients "$clients" --time-limit "$limit" --processes "${PROCESSES:-1}" --transport "${TRANSPORT:-auto}" | tee "$out/wire.txt"
 
 echo "[wire-vs-embedded] ratio = wire docs/s / embedded docs/s (goal >= 0.75); load average $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores, ${PROCESSES:-1} Node load process(es)"
 cat "$out/embedded.txt" "$out/wire.txt" | awk '

@@ -3,7 +3,8 @@
 // free loopback ports, temp data dir), then stops. Bounded in count and in time (a watchdog kills the server and exits).
 //   node bench/wire-load/load.mjs [--docs 100000] [--batch 1000] [--lookups 20000] [--clients 16] [--time-limit 600]
 //                                 [--dll path/to/outpost.dll] [--uri-options retryWrites=false&...] [--processes 1]
-//                                 [--transport pipes|threads]   (the server's --transport; default pipes)
+//                                 [--transport auto|pipes|threads]   (the server's --transport; default auto, the server's
+//                                 default; builds before s4-wire know only pipes|threads)
 // Workloads (same as `Outpost.Benchmarks embedded-load`): insertMany of ~1.5 KB photo documents in ordered batches from
 // one client; then find-by-_id (findOne) from N clients, each its own MongoClient with one connection.
 // Both tools run the same untimed warm-up first (5,000 docs, 5,000 lookups in a 'warmup' collection).
@@ -39,7 +40,7 @@ const timeLimitMs = Number(opt('time-limit', 600)) * 1000;
 const uriOptions = opt('uri-options', ''); // extra URI options for experiments, e.g. retryWrites=false
 const dll = path.resolve(opt('dll', path.join(repo, 'src/Outpost.Server/bin/Release/net10.0/outpost.dll')));
 const processes = Math.max(1, Math.min(Number(opt('processes', 1)), clients));
-const transport = opt('transport', 'pipes');
+const transport = opt('transport', 'auto');
 
 // CPU seconds (user + system) a process has used so far; null where /proc is missing (not Linux).
 const ticksPerSecond = 100; // USER_HZ on Linux

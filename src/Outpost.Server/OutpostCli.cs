@@ -1,5 +1,6 @@
 using System.Net;
 using System.Reflection;
+using Outpost.Wire.Transport;
 
 namespace Outpost.Server;
 
@@ -32,8 +33,9 @@ public static class OutpostCli
           --tls-cert <file>           serve the wire port over TLS (PEM with key, or PKCS#12)
           --tls-key <file>            PEM private key when not inside --tls-cert
           --max-connections <n>       most wire connections at once (default 1000)
-          --transport <pipes|threads> plain-TCP connections on pipes over the thread pool (default), or one thread
-                                      each with blocking socket calls, as mongod (less CPU per small request)
+          --transport <auto|pipes|threads>  plain-TCP connections: auto (default) = a thread with blocking socket calls
+                                      per busy connection, idle ones on asynchronous calls; pipes = pipes over the
+                                      thread pool for all; threads = one thread each for life, as mongod
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -98,7 +100,9 @@ public static class OutpostCli
                 case "--tls-cert": o.TlsCertificateFile = value; break;
                 case "--tls-key": o.TlsKeyFile = value; break;
                 case "--max-connections" when int.TryParse(value, out int mc) && mc > 0: o.MaxConnections = mc; break;
-                case "--transport" when value is "pipes" or "threads": o.ThreadPerConnection = value == "threads"; break;
+                case "--transport" when value is "auto" or "pipes" or "threads":
+                    o.Transport = value switch { "pipes" => WireTransportMode.Pipes, "threads" => WireTransportMode.Threads, _ => WireTransportMode.Adaptive };
+                    break;
                 default:
                     error = $"unknown option or bad value: {name} {value}";
                     return false;

@@ -1,4 +1,5 @@
 using System.Net;
+using Outpost.Wire.Transport;
 
 namespace Outpost.Server;
 
@@ -25,8 +26,8 @@ public sealed class ServeOptions
     /// <summary>Most wire connections open at once.</summary>
     public int MaxConnections { get; set; } = 1000;
 
-    /// <summary>`--transport threads`: one thread per plain-TCP connection (WireServerOptions.ThreadPerConnection).</summary>
-    public bool ThreadPerConnection { get; set; }
+    /// <summary>`--transport auto|pipes|threads`: how plain-TCP connections are served (WireServerOptions.Transport).</summary>
+    public WireTransportMode Transport { get; set; } = WireTransportMode.Adaptive;
 
     public string AdvertisedAddress => Advertise ?? $"{(Bind.Equals(IPAddress.Any) ? "localhost" : Bind.ToString())}:{Port}".ToLowerInvariant();
 }

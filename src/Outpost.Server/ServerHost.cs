@@ -61,7 +61,7 @@ public static class ServerHost
         {
             EndPoint = new IPEndPoint(options.Bind, options.Port),
             MaxConnections = options.MaxConnections,
-            ThreadPerConnection = options.ThreadPerConnection,
+            Transport = options.Transport,
             ShutdownTimeout = TimeSpan.FromSeconds(5),
             Certificate = options.TlsCertificateFile is null ? null : LoadCertificate(options.TlsCertificateFile, options.TlsKeyFile),
         };

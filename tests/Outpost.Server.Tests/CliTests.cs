@@ -1,4 +1,5 @@
 using Outpost.Server;
+using Outpost.Wire.Transport;
 
 namespace Outpost.Server.Tests;
 
@@ -13,7 +14,7 @@ public class CliTests
         Assert.Equal("sqlite", o.Storage);
         Assert.Equal("127.0.0.1", o.Bind.ToString());
         Assert.Equal("127.0.0.1:27017", o.AdvertisedAddress);
-        Assert.False(o.ThreadPerConnection);
+        Assert.Equal(WireTransportMode.Adaptive, o.Transport);
     }
 
     [Fact]
@@ -30,7 +31,7 @@ public class CliTests
         Assert.True(o.Auth);
         Assert.True(o.EnableTestCommands);
         Assert.Equal("rsX", o.ReplicaSetName);
-        Assert.True(o.ThreadPerConnection);
+        Assert.Equal(WireTransportMode.Threads, o.Transport);
     }
 
     [Theory]

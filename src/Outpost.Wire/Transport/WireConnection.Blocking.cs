@@ -11,7 +11,9 @@ namespace Outpost.Wire.Transport;
 /// own thread blocks in recv(2), handles the request (the command path completes synchronously on SQLite) and sends the
 /// reply with send(2). A request then costs one wake-up of one thread, where the pipe mode costs an epoll wake-up, a
 /// hand-off to a thread-pool worker, a second recv that finds nothing, and the pool's spinning — most of the server's
-/// CPU per find-by-_id. The socket is never used asynchronously, so it stays in blocking mode.
+/// CPU per find-by-_id. In threads mode the socket is never used asynchronously, so it stays in blocking mode.
+/// The adaptive mode (docs/decisions/024-wire-adaptive-transport.md) runs the same loop, but lets an idle or waiting
+/// connection continue on asynchronous socket calls (no thread held) and moves a busy one back onto a thread.
 /// </summary>
 public sealed partial class WireConnection
 {
@@ -22,10 +24,45 @@ public sealed partial class WireConnection
     private readonly Socket? _socket;
     private PooledBufferWriter? _sendBuffer;
 
-    /// <summary>Serves the connection on the calling (dedicated) thread until the client leaves or the server stops.</summary>
-    internal void RunBlocking()
+    // Adaptive mode: on the asynchronous path, this many requests within one second bring the connection back to a thread.
+    private const int BusyRequestsPerSecond = 16;
+
+    // Adaptive mode: the idle time after which a connection on a thread gives the thread back (infinite in Threads mode).
+    private TimeSpan _threadIdleTimeout = Timeout.InfiniteTimeSpan;
+    private bool _adaptive;
+    private ConnectionThreads? _threads;
+
+    // True while the connection's own thread runs it (blocking calls); false once it continues on the thread pool.
+    private volatile bool _onThread;
+
+    /// <summary>
+    /// Adaptive mode: the connection leaves its thread when idle for <paramref name="idleTimeout"/> or when a command goes
+    /// asynchronous, and takes one from <paramref name="threads"/> again when requests come quickly.
+    /// </summary>
+    internal void UseAdaptiveThread(TimeSpan idleTimeout, ConnectionThreads threads)
+    {
+        _adaptive = true;
+        _threadIdleTimeout = idleTimeout;
+        _threads = threads;
+    }
+
+    private void SetIdleTimeout(Socket socket)
+    {
+        if (_threadIdleTimeout != Timeout.InfiniteTimeSpan)
+        {
+            socket.ReceiveTimeout = (int)Math.Clamp(_threadIdleTimeout.TotalMilliseconds, 1, int.MaxValue);
+        }
+    }
+
+    /// <summary>
+    /// Serves the connection: on the calling (dedicated) thread with blocking calls when <paramref name="onThread"/>,
+    /// until the client leaves, the server stops, or — adaptive mode — the connection moves to asynchronous receives on
+    /// the thread pool; the returned task ends with the connection. The caller's thread is free once this returns.
+    /// </summary>
+    internal async Task RunSocketAsync(bool onThread)
     {
         var socket = _socket!;
+        _onThread = onThread;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(SmallBuffer);
         int start = 0, end = 0;
         // A graceful stop ends the wait for the next request; a request being handled still finishes and gets its reply
@@ -33,6 +70,11 @@ public sealed partial class WireConnection
         using var stopping = _stopping.Token.UnsafeRegister(static state => ((WireConnection)state!).ShutdownSocket(SocketShutdown.Receive), this);
         try
         {
+            if (onThread && _adaptive) SetIdleTimeout(socket);
+            // Adaptive mode, on the asynchronous path: requests handled in the current one-second window, and how many
+            // of them waited (went asynchronous).
+            long burstStart = 0;
+            int burstCount = 0, burstWaits = 0;
             while (!_stopping.IsCancellationRequested && !_aborted.IsCancellationRequested)
             {
                 int available = end - start;
@@ -55,7 +97,50 @@ public sealed partial class WireConnection
                         // The frame is handled in place: nothing is received into the buffer until its handler is done.
                         var frame = buffer.AsMemory(start, length);
                         start += length;
-                        if (!ProcessFrame(frame)) return;
+                        var processing = ProcessFrameAsync(frame);
+                        bool keepGoing;
+                        bool waited = !processing.IsCompleted;
+                        if (!waited)
+                        {
+                            keepGoing = processing.GetAwaiter().GetResult();
+                        }
+                        else if (_onThread && !_adaptive)
+                        {
+                            // Threads mode: wait here; only this connection's own thread is held.
+                            keepGoing = processing.GetAwaiter().GetResult();
+                        }
+                        else
+                        {
+                            // Adaptive mode: a command that waits (awaitable hello, awaitData, PostgreSQL I/O) gives the
+                            // thread back rather than holding it for the wait; the connection continues asynchronously.
+                            _onThread = false;
+                            keepGoing = await processing.ConfigureAwait(false);
+                        }
+                        if (!keepGoing) return;
+                        if (!_onThread && _adaptive)
+                        {
+                            // Requests coming quickly again on the asynchronous path: back to a thread of its own while
+                            // the budget allows (a pool hop per request costs far more CPU than a blocking receive) —
+                            // unless its commands mostly wait anyway (PostgreSQL I/O, awaitData), where a thread would
+                            // only be started and left again.
+                            long now = Environment.TickCount64;
+                            if (now - burstStart > 1000)
+                            {
+                                burstStart = now;
+                                burstCount = burstWaits = 0;
+                            }
+                            burstCount++;
+                            if (waited) burstWaits++;
+                            if (burstCount >= BusyRequestsPerSecond && burstWaits * 4 < burstCount && _threads!.TryAcquire())
+                            {
+                                burstCount = burstWaits = 0;
+                                if (await new NewThreadAwaitable(ThreadName, _threads.Release))
+                                {
+                                    _onThread = true;
+                                    SetIdleTimeout(socket);
+                                }
+                            }
+                        }
                         if (start == end)
                         {
                             start = end = 0;
@@ -77,7 +162,25 @@ public sealed partial class WireConnection
                     }
                     if (end == buffer.Length) buffer = Resize(buffer, 0, available, Math.Min(needed, buffer.Length * 2));
                 }
-                int received = socket.Receive(buffer, end, buffer.Length - end, SocketFlags.None);
+                int received;
+                if (_onThread)
+                {
+                    SocketError error;
+                    received = socket.Receive(buffer, end, buffer.Length - end, SocketFlags.None, out error);
+                    if (error is SocketError.TimedOut or SocketError.WouldBlock && _adaptive)
+                    {
+                        // Idle past ThreadIdleTimeout: give the thread back and wait for the next bytes asynchronously.
+                        _onThread = false;
+                        burstStart = Environment.TickCount64;
+                        burstCount = burstWaits = 0;
+                        continue;
+                    }
+                    if (error != SocketError.Success) return; // reset, shut down: the client or the server ended it
+                }
+                else
+                {
+                    received = await socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None).ConfigureAwait(false);
+                }
                 if (received == 0)
                 {
                     if (end > start && !_stopping.IsCancellationRequested)
@@ -100,17 +203,17 @@ public sealed partial class WireConnection
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            // Closing completes synchronously here (no pipes to complete, the socket is closed in place).
-            CloseAsync().GetAwaiter().GetResult();
+            // Closing completes synchronously here (no pipes to complete, the socket is closed in place), on whichever
+            // thread serves the connection at the end.
+            await CloseAsync().ConfigureAwait(false);
         }
     }
 
-    /// <summary>Handles one frame, waiting on this thread when the handler goes asynchronous (it rarely does).</summary>
-    private bool ProcessFrame(ReadOnlyMemory<byte> frame)
-    {
-        var task = ProcessFrameAsync(frame);
-        return task.IsCompletedSuccessfully ? task.Result : task.GetAwaiter().GetResult();
-    }
+    /// <summary>The name of the connection's thread.</summary>
+    internal string ThreadName => "outpost wire " + Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Whether the connection's own thread still serves it (adaptive mode moves idle connections off their thread).</summary>
+    internal bool OnThread => _onThread;
 
     private static byte[] Resize(byte[] buffer, int start, int count, int size)
     {
@@ -118,6 +221,46 @@ public sealed partial class WireConnection
         buffer.AsSpan(start, count).CopyTo(next);
         ArrayPool<byte>.Shared.Return(buffer);
         return next;
+    }
+
+    /// <summary>
+    /// Sends what <see cref="SendAsync"/> wrote into the send buffer without blocking a thread-pool thread: used once
+    /// the connection has left its own thread, so a client that stops reading cannot hold a pool thread.
+    /// </summary>
+    private async ValueTask SendBufferedAsync(CancellationToken cancellationToken)
+    {
+        var send = _sendBuffer!;
+        try
+        {
+            var bytes = send.WrittenMemory;
+            while (!bytes.IsEmpty)
+            {
+                int sent = await _socket!.SendAsync(bytes, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                bytes = bytes[sent..];
+            }
+        }
+        catch (SocketException e)
+        {
+            throw new IOException("connection closed by the client", e);
+        }
+        finally
+        {
+            RecycleSendBuffer();
+        }
+    }
+
+    private void RecycleSendBuffer()
+    {
+        var send = _sendBuffer!;
+        if (send.WrittenCount > SmallBuffer)
+        {
+            send.Dispose();
+            _sendBuffer = new PooledBufferWriter(SmallBuffer);
+        }
+        else
+        {
+            send.Clear();
+        }
     }
 
     /// <summary>Sends what <see cref="SendAsync"/> wrote into the send buffer, blocking until the kernel took it all.</summary>
@@ -139,15 +282,7 @@ public sealed partial class WireConnection
         }
         finally
         {
-            if (send.WrittenCount > SmallBuffer)
-            {
-                send.Dispose();
-                _sendBuffer = new PooledBufferWriter(SmallBuffer);
-            }
-            else
-            {
-                send.Clear();
-            }
+            RecycleSendBuffer();
         }
     }
 

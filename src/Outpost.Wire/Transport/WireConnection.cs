@@ -28,7 +28,7 @@ public sealed partial class WireConnection : IAsyncDisposable
 
     /// <summary>
     /// A connection served by <paramref name="stream"/> through pipes (<see cref="RunAsync"/>), or, when
-    /// <paramref name="socket"/> is given instead, by blocking calls on its own thread (<see cref="RunBlocking"/>).
+    /// <paramref name="socket"/> is given instead, by blocking calls on its own thread or asynchronous socket calls (<see cref="RunSocketAsync"/>).
     /// </summary>
     internal WireConnection(long id, Stream? stream, Socket? socket, EndPoint? remote, EndPoint? local, IWireRequestHandler handler,
         ILogger logger, int maxMessageSize, CancellationToken serverStopping, CancellationToken serverAborted)
@@ -104,7 +104,14 @@ public sealed partial class WireConnection : IAsyncDisposable
             }
             if (_socket is not null)
             {
-                SendBuffered();
+                if (_onThread)
+                {
+                    SendBuffered();
+                }
+                else
+                {
+                    await SendBufferedAsync(cancellationToken).ConfigureAwait(false);
+                }
                 return;
             }
             var flush = await _writer!.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -21,6 +21,7 @@ public sealed class WireServer : IAsyncDisposable
     private Task? _acceptLoop;
     private long _nextConnectionId;
     private long _totalAccepted;
+    private readonly ConnectionThreads _threads;
 
     /// <summary>Creates the server; call <see cref="Start"/> to listen.</summary>
     public WireServer(WireServerOptions options, IWireRequestHandler handler, ILogger<WireServer>? logger = null)
@@ -28,6 +29,7 @@ public sealed class WireServer : IAsyncDisposable
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _handler = handler ?? throw new ArgumentNullException(nameof(handler));
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _threads = new ConnectionThreads(options.MaxConnectionThreads);
     }
 
     /// <summary>The bound address (with the real port when 0 was asked for).</summary>
@@ -74,9 +76,9 @@ public sealed class WireServer : IAsyncDisposable
                 continue;
             }
             Interlocked.Increment(ref _totalAccepted);
-            if (_options.ThreadPerConnection && _options.Certificate is null)
+            if (_options.Transport != WireTransportMode.Pipes && _options.Certificate is null)
             {
-                StartConnectionThread(socket);
+                StartSocketConnection(socket);
             }
             else
             {
@@ -85,8 +87,11 @@ public sealed class WireServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs a plain-TCP connection on a thread of its own (<see cref="WireServerOptions.ThreadPerConnection"/>).</summary>
-    private void StartConnectionThread(Socket socket)
+    /// <summary>
+    /// Runs a plain-TCP connection on a thread of its own (<see cref="WireTransportMode.Threads"/>, and
+    /// <see cref="WireTransportMode.Adaptive"/> while it is busy and threads are left), or on asynchronous socket calls.
+    /// </summary>
+    private void StartSocketConnection(Socket socket)
     {
         long id = Interlocked.Increment(ref _nextConnectionId);
         WireConnection connection;
@@ -103,23 +108,60 @@ public sealed class WireServer : IAsyncDisposable
         WireLog.Accepted(_logger, id, connection.RemoteEndPoint);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _connections[id] = (connection, done.Task);
+        bool adaptive = _options.Transport == WireTransportMode.Adaptive;
+        if (adaptive)
+        {
+            connection.UseAdaptiveThread(_options.ThreadIdleTimeout, _threads);
+            if (!_threads.TryAcquire())
+            {
+                // Every thread is taken: this connection starts where an idle one would end up, on asynchronous calls.
+                _ = Task.Run(() => TrackAsync(id, connection.RunSocketAsync(onThread: false), done));
+                return;
+            }
+        }
         var thread = new Thread(() =>
         {
+            Task run;
             try
             {
-                connection.RunBlocking();
+                // Returns when the connection ends or, in adaptive mode, leaves this thread for the thread pool.
+                run = connection.RunSocketAsync(onThread: true);
             }
             finally
             {
-                _connections.TryRemove(id, out _);
-                done.TrySetResult();
+                if (adaptive) _threads.Release();
             }
+            _ = TrackAsync(id, run, done);
         })
         {
             IsBackground = true,
-            Name = "outpost wire " + id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Name = connection.ThreadName,
         };
         thread.Start();
+    }
+
+    private async Task TrackAsync(long id, Task run, TaskCompletionSource done)
+    {
+        try
+        {
+            await run.ConfigureAwait(false);
+        }
+        finally
+        {
+            _connections.TryRemove(id, out _);
+            done.TrySetResult();
+        }
+    }
+
+    /// <summary>Connections served by a thread of their own now (adaptive and threads modes; diagnostics and tests).</summary>
+    public int ConnectionThreadCount
+    {
+        get
+        {
+            int n = 0;
+            foreach (var entry in _connections.Values) if (entry.Connection.OnThread) n++;
+            return n;
+        }
     }
 
     private async Task RunConnectionAsync(Socket socket)

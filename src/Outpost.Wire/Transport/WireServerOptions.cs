@@ -22,12 +22,34 @@ public sealed class WireServerOptions
     public X509Certificate2? Certificate { get; set; }
 
     /// <summary>
-    /// Serves each plain-TCP connection on its own thread with blocking socket calls (as mongod does) instead of
-    /// pipes on the thread pool: less server CPU per small request (docs/decisions/019). TLS connections always use
-    /// pipes. Each open connection then holds a thread, bounded by <see cref="MaxConnections"/>. Off by default:
-    /// pipes keep thousands of mostly idle driver connections cheap; `outpost serve --transport threads` opts in.
+    /// How plain-TCP connections are served (docs/decisions/024): <see cref="WireTransportMode.Adaptive"/> by default — a
+    /// thread per busy connection with blocking socket calls (less server CPU per small request than pipes on the thread
+    /// pool), moved to the pipes-like asynchronous path when idle, so thousands of idle connections hold no threads.
     /// </summary>
-    public bool ThreadPerConnection { get; set; }
+    public WireTransportMode Transport { get; set; } = WireTransportMode.Adaptive;
+
+    /// <summary>
+    /// Compatibility view of <see cref="Transport"/>: true for a thread per connection
+    /// (<see cref="WireTransportMode.Threads"/> or <see cref="WireTransportMode.Adaptive"/>); setting it picks
+    /// <see cref="WireTransportMode.Threads"/> or <see cref="WireTransportMode.Pipes"/>.
+    /// </summary>
+    public bool ThreadPerConnection
+    {
+        get => Transport != WireTransportMode.Pipes;
+        set => Transport = value ? WireTransportMode.Threads : WireTransportMode.Pipes;
+    }
+
+    /// <summary>
+    /// <see cref="WireTransportMode.Adaptive"/>: a connection that receives nothing for this long gives its thread back
+    /// and continues on asynchronous receives (drivers' pooled and monitoring connections idle most of the time).
+    /// </summary>
+    public TimeSpan ThreadIdleTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// <see cref="WireTransportMode.Adaptive"/>: most connections served by their own thread at once; connections
+    /// accepted beyond it start on the asynchronous path.
+    /// </summary>
+    public int MaxConnectionThreads { get; set; } = 256;
 
     /// <summary>How long a graceful stop waits for in-flight requests before closing connections.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -7,19 +7,19 @@ using Outpost.Wire.Transport;
 namespace Outpost.Wire.Tests.Transport;
 
 /// <summary>
-/// Framing in both connection modes (a thread per connection with blocking calls, and pipes on the thread pool): frames
+/// Framing in every connection mode (adaptive, a thread per connection with blocking calls, pipes on the thread pool): frames
 /// split across reads or packed into one, frames far larger than the starting buffer, and a graceful stop.
 /// </summary>
 public sealed class ConnectionModeTests
 {
-    private static async Task<(WireServer Server, EchoHandler Handler)> StartAsync(bool threadPerConnection)
+    private static async Task<(WireServer Server, EchoHandler Handler)> StartAsync(WireTransportMode mode)
     {
         var handler = new EchoHandler();
         var server = new WireServer(new WireServerOptions
         {
             EndPoint = new IPEndPoint(IPAddress.Loopback, 0),
             MaxMessageSize = 8 << 20,
-            ThreadPerConnection = threadPerConnection,
+            Transport = mode,
         }, handler);
         server.Start();
         await Task.Yield();
@@ -30,11 +30,12 @@ public sealed class ConnectionModeTests
         BsonSerializer.Serialize(new BsonDocument { { "n", n }, { "pad", new string('x', padding) } });
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task Frames_split_into_single_bytes_or_packed_together_are_answered_in_order(bool threadPerConnection)
+    [InlineData(WireTransportMode.Adaptive)]
+    [InlineData(WireTransportMode.Threads)]
+    [InlineData(WireTransportMode.Pipes)]
+    public async Task Frames_split_into_single_bytes_or_packed_together_are_answered_in_order(WireTransportMode mode)
     {
-        var (server, _) = await StartAsync(threadPerConnection);
+        var (server, _) = await StartAsync(mode);
         await using var _ = server;
         await using var client = await RawWireClient.ConnectAsync(server.LocalEndPoint);
 
@@ -48,11 +49,12 @@ public sealed class ConnectionModeTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task A_frame_much_larger_than_the_buffer_arrives_whole_and_the_next_small_one_too(bool threadPerConnection)
+    [InlineData(WireTransportMode.Adaptive)]
+    [InlineData(WireTransportMode.Threads)]
+    [InlineData(WireTransportMode.Pipes)]
+    public async Task A_frame_much_larger_than_the_buffer_arrives_whole_and_the_next_small_one_too(WireTransportMode mode)
     {
-        var (server, _) = await StartAsync(threadPerConnection);
+        var (server, _) = await StartAsync(mode);
         await using var _ = server;
         await using var client = await RawWireClient.ConnectAsync(server.LocalEndPoint);
 
@@ -67,11 +69,12 @@ public sealed class ConnectionModeTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task A_graceful_stop_closes_idle_connections_and_reports_them_closed(bool threadPerConnection)
+    [InlineData(WireTransportMode.Adaptive)]
+    [InlineData(WireTransportMode.Threads)]
+    [InlineData(WireTransportMode.Pipes)]
+    public async Task A_graceful_stop_closes_idle_connections_and_reports_them_closed(WireTransportMode mode)
     {
-        var (server, handler) = await StartAsync(threadPerConnection);
+        var (server, handler) = await StartAsync(mode);
         await using var client = await RawWireClient.ConnectAsync(server.LocalEndPoint);
         Assert.Equal(Doc(1), await client.SendMsgAsync(Doc(1)));
 
