@@ -30,6 +30,9 @@ step wire-threads env NO_BUILD=1 TRANSPORT=threads "$repo/bench/wire-vs-embedded
 step wire-pipes env NO_BUILD=1 TRANSPORT=pipes "$repo/bench/wire-vs-embedded.sh"  # the same, --transport pipes
 step sync     dotnet "$bench" sync 100000 10000 200             # issue 7: initial sync, push, latency vs raw local writes
 step shop     dotnet run -c Release --no-build --project "$repo/bench/Shopfloor.Bench" -- --photos 100000 --runs 3  # issue 8
+# issue 8's insertMany again, in steady state (median of 30 after 2 warm-ups, beside the bare collection): the run above
+# is a fresh process whose first batches are mostly JIT tiering (docs/performance.md, s4-shopval).
+step shop-insert dotnet run -c Release --no-build --project "$repo/bench/Shopfloor.Bench" -- --insert-profile 30
 if [ -n "${OUTPOST_TEST_POSTGRES:-}" ]; then
   step nodes  node "$repo/bench/nodes/throughput.mjs" --nodes 1,2,4 --workers 16 --seconds 8   # issue 6
 else
