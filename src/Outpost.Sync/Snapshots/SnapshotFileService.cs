@@ -160,20 +160,30 @@ public sealed class SnapshotFileService : IAsyncDisposable
             using (var loader = SqliteBulkLoader.Open(path))
             {
                 var snapshots = new BsonDocument();
-                // One read transaction: every subscription sees the same state of the server.
-                await using (var txn = await engine.StartTransactionAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+                var pipe = new SnapshotRowPipe(loader, cancellationToken);
+                try
                 {
-                    var context = new OperationContext { Transaction = txn };
-                    var written = new Dictionary<string, HashSet<BsonValue>>(StringComparer.Ordinal);
-                    foreach (var sub in bound)
+                    // One read transaction: every subscription sees the same state of the server.
+                    await using (var txn = await engine.StartTransactionAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
                     {
-                        long count = sub.CanMatch
-                            ? await CopySubscriptionAsync(sub, bound, context, loader, trees[sub.Collection], recordTree, written, cancellationToken).ConfigureAwait(false)
-                            : 0;
-                        documents += count;
-                        snapshots[sub.Name] = new BsonDocument { { "done", true }, { "cursor", BsonNull.Value }, { "received", count }, { "total", count } };
+                        var context = new OperationContext { Transaction = txn };
+                        var written = new Dictionary<string, HashSet<BsonValue>>(StringComparer.Ordinal);
+                        foreach (var sub in bound)
+                        {
+                            long count = sub.CanMatch
+                                ? await CopySubscriptionAsync(sub, bound, context, pipe, trees[sub.Collection], recordTree, written, cancellationToken).ConfigureAwait(false)
+                                : 0;
+                            documents += count;
+                            snapshots[sub.Name] = new BsonDocument { { "done", true }, { "cursor", BsonNull.Value }, { "received", count }, { "total", count } };
+                        }
+                        await txn.AbortAsync(cancellationToken).ConfigureAwait(false);
                     }
-                    await txn.AbortAsync(cancellationToken).ConfigureAwait(false);
+                    await pipe.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await pipe.AbandonAsync().ConfigureAwait(false);
+                    throw;
                 }
                 var policies = new BsonArray();
                 foreach (var rule in _sync.Options.Rules) policies.Add(new BsonDocument { { "coll", rule.Collection }, { "policy", SyncCodec.Policy(rule.Policy) } });
@@ -205,7 +215,7 @@ public sealed class SnapshotFileService : IAsyncDisposable
     /// Copies one subscription's documents as stored (their BSON bytes, never re-encoded) into the views' tree, and a
     /// record per document (server copy + merge metadata) into the records' tree.
     /// </summary>
-    private async Task<long> CopySubscriptionAsync(BoundSubscription sub, List<BoundSubscription> bound, OperationContext context, SqliteBulkLoader loader, long viewTree, long recordTree, Dictionary<string, HashSet<BsonValue>> written, CancellationToken cancellationToken)
+    private async Task<long> CopySubscriptionAsync(BoundSubscription sub, List<BoundSubscription> bound, OperationContext context, SnapshotRowPipe pipe, long viewTree, long recordTree, Dictionary<string, HashSet<BsonValue>> written, CancellationToken cancellationToken)
     {
         var engine = _sync.Engine;
         var source = engine.GetDatabase(_sync.Options.Database);
@@ -239,7 +249,7 @@ public sealed class SnapshotFileService : IAsyncDisposable
                 BsonKeyEncoder.Encode(id, false, keyBuffer);
                 output.ResetWrittenCount();
                 BsonSerializer.Serialize(doc, output);
-                loader.Insert(viewTree, keyBuffer.WrittenSpan, output.WrittenSpan);
+                pipe.Add(viewTree, keyBuffer.WrittenSpan, output.WrittenSpan);
                 // The record shape the SDK keeps per document: server copy, its metadata, no local changes, synced.
                 var recordId = SyncService.MetadataKey(sub.Collection, id);
                 record["_id"] = recordId;
@@ -249,7 +259,8 @@ public sealed class SnapshotFileService : IAsyncDisposable
                 BsonKeyEncoder.Encode(recordId, false, keyBuffer);
                 output.ResetWrittenCount();
                 BsonSerializer.Serialize(record, output);
-                loader.Insert(recordTree, keyBuffer.WrittenSpan, output.WrittenSpan);
+                pipe.Add(recordTree, keyBuffer.WrittenSpan, output.WrittenSpan);
+                if (pipe.IsBatchFull) await pipe.SendAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         return count;
