@@ -208,6 +208,32 @@ public sealed class SnapshotFileService : IAsyncDisposable
         }
     }
 
+    /// <summary>The metadata whose key is <paramref name="key"/>: the next one in order when keys ascend, else a binary search.</summary>
+    private static BsonDocument? FindMetadata(List<(byte[] Key, BsonDocument Meta)> metas, ReadOnlySpan<byte> key, ref int next)
+    {
+        if (next < metas.Count)
+        {
+            int c = key.SequenceCompareTo(metas[next].Key);
+            if (c == 0) return metas[next++].Meta;
+            if (c < 0 && (next == 0 || key.SequenceCompareTo(metas[next - 1].Key) > 0)) return null; // between two: none
+        }
+        int lo = 0, hi = metas.Count - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            int c = key.SequenceCompareTo(metas[mid].Key);
+            if (c == 0)
+            {
+                next = mid + 1;
+                return metas[mid].Meta;
+            }
+            if (c < 0) hi = mid - 1;
+            else lo = mid + 1;
+        }
+        next = lo;
+        return null;
+    }
+
     private static long BulkTree(Collection collection) =>
         collection.GetBulkLoadTree() ?? throw new InvalidOperationException($"{collection.Namespace} cannot be bulk-loaded");
 
@@ -219,12 +245,21 @@ public sealed class SnapshotFileService : IAsyncDisposable
     {
         var engine = _sync.Engine;
         var source = engine.GetDatabase(_sync.Options.Database);
-        var metas = new Dictionary<BsonValue, BsonDocument>(BsonComparer.Instance);
+        // Metadata by the encoded key of its document's _id, sorted: the documents come in that order too (the
+        // collection's own key order), so the lookup is mostly a step forward, with a binary search as the fallback.
+        var metas = new List<(byte[] Key, BsonDocument Meta)>();
+        bool sorted = true;
         await using (var cursor = await source.GetCollection(_sync.Options.MetadataCollection).FindAsync(new FindOptions { Filter = new BsonDocument("_id.c", sub.Collection) }, context, cancellationToken).ConfigureAwait(false))
         {
             await foreach (var m in cursor.WithCancellation(cancellationToken).ConfigureAwait(false))
-                metas[m["_id"].AsDocument["i"]] = m["m"].AsDocument;
+            {
+                var metaKey = BsonKeyEncoder.Encode(m["_id"].AsDocument["i"]);
+                if (metas.Count > 0 && metaKey.AsSpan().SequenceCompareTo(metas[^1].Key) <= 0) sorted = false;
+                metas.Add((metaKey, m["m"].AsDocument));
+            }
         }
+        if (!sorted) metas.Sort(static (a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key));
+        int nextMeta = 0;
         // Only a collection named by more than one subscription can meet a document twice.
         HashSet<BsonValue>? seen = null;
         int subscriptionsOnCollection = 0;
@@ -254,13 +289,12 @@ public sealed class SnapshotFileService : IAsyncDisposable
                 var recordId = SyncService.MetadataKey(sub.Collection, id);
                 record["_id"] = recordId;
                 record["base"] = doc;
-                record["bmeta"] = metas.TryGetValue(id, out var meta) ? meta : BsonNull.Value;
+                record["bmeta"] = FindMetadata(metas, keyBuffer.WrittenSpan, ref nextMeta) ?? (BsonValue)BsonNull.Value;
                 keyBuffer.ResetWrittenCount();
                 BsonKeyEncoder.Encode(recordId, false, keyBuffer);
                 output.ResetWrittenCount();
                 BsonSerializer.Serialize(record, output);
                 pipe.Add(recordTree, keyBuffer.WrittenSpan, output.WrittenSpan);
-                if (pipe.IsBatchFull) await pipe.SendAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         return count;
