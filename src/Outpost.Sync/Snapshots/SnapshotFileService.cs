@@ -234,6 +234,10 @@ public sealed class SnapshotFileService : IAsyncDisposable
         return null;
     }
 
+    /// <summary>The _id of a stored document, read from its bytes (the document itself stays unbuilt).</summary>
+    private static BsonValue IdOf(BsonDocument document, ReadOnlySpan<byte> bytes) =>
+        new BsonDocumentView(bytes).TryGetElement("_id"u8, out var id) ? id.ToBsonValue() : document["_id"];
+
     private static long BulkTree(Collection collection) =>
         collection.GetBulkLoadTree() ?? throw new InvalidOperationException($"{collection.Namespace} cannot be bulk-loaded");
 
@@ -276,14 +280,17 @@ public sealed class SnapshotFileService : IAsyncDisposable
         {
             await foreach (var doc in cursor.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
-                var id = doc["_id"];
+                // The document comes decoded lazily: serializing it before reading any field copies its stored bytes,
+                // and _id is read from those bytes. doc["_id"] would build every element, and the two serializations
+                // below would then encode the whole document again, field by field.
+                output.ResetWrittenCount();
+                BsonSerializer.Serialize(doc, output);
+                var id = IdOf(doc, output.WrittenSpan);
                 count++;
                 if (seen is not null && !seen.Add(id)) continue; // an overlapping subscription already wrote it
                 // The view: the server's document bytes under the engine's _id key.
                 keyBuffer.ResetWrittenCount();
                 BsonKeyEncoder.Encode(id, false, keyBuffer);
-                output.ResetWrittenCount();
-                BsonSerializer.Serialize(doc, output);
                 pipe.Add(viewTree, keyBuffer.WrittenSpan, output.WrittenSpan);
                 // The record shape the SDK keeps per document: server copy, its metadata, no local changes, synced.
                 var recordId = SyncService.MetadataKey(sub.Collection, id);
