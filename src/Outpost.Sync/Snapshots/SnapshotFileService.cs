@@ -302,6 +302,7 @@ public sealed class SnapshotFileService : IAsyncDisposable
                 output.ResetWrittenCount();
                 BsonSerializer.Serialize(record, output);
                 pipe.Add(recordTree, keyBuffer.WrittenSpan, output.WrittenSpan);
+                if (pipe.IsBatchFull) await pipe.SendAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         return count;
