@@ -1,7 +1,8 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using Microsoft.Data.Sqlite;
 using Outpost.Bson;
+using Outpost.Bson.Keys;
 using Outpost.Bson.Serialization;
 using Outpost.Engine;
 using Outpost.Storage.Sqlite;
@@ -129,26 +130,61 @@ public sealed class SnapshotFileService : IAsyncDisposable
         long documents = 0;
         try
         {
-            // Durability of the file does not matter until it is complete (it is verified by SHA-256 end to end).
+            // 1. The engine makes the file's schema and catalog: the views' collections, the records, the state and the
+            // outbox with its index. The rows themselves are written below at storage level, which costs a fraction of
+            // an engine insert per document (no per-document prepare, write buffer, or commit batches; no journal).
+            var trees = new Dictionary<string, long>(StringComparer.Ordinal);
+            long recordTree, stateTree;
             var storage = await SqliteStorageEngine.OpenAsync(path, new SqliteStorageOptions { Synchronous = SqliteSynchronousMode.Normal }, cancellationToken).ConfigureAwait(false);
             await using (var target = await OutpostEngine.OpenAsync(new EngineOptions { Storage = storage, OwnsStorage = true, ChangeLogMaxEntries = 1, LogDocumentChanges = false, TtlMonitorInterval = null }, cancellationToken).ConfigureAwait(false))
             {
                 var app = target.GetDatabase(_sync.Options.Database);
                 var sync = target.GetDatabase(SnapshotFileProtocol.SyncDatabase);
-                var snapshots = new BsonDocument();
-                // One read transaction: every subscription sees the same state of the server.
-                await using var txn = await engine.StartTransactionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-                var context = new OperationContext { Transaction = txn };
-                var written = new Dictionary<string, HashSet<BsonValue>>(StringComparer.Ordinal);
                 foreach (var sub in bound)
                 {
-                    long count = sub.CanMatch
-                        ? await CopySubscriptionAsync(sub, context, app, sync, written, cancellationToken).ConfigureAwait(false)
-                        : 0;
-                    documents += count;
-                    snapshots[sub.Name] = new BsonDocument { { "done", true }, { "cursor", BsonNull.Value }, { "received", count }, { "total", count } };
+                    if (!sub.CanMatch || trees.ContainsKey(sub.Collection)) continue;
+                    await app.CreateCollectionAsync(sub.Collection, null, null, cancellationToken).ConfigureAwait(false);
+                    trees[sub.Collection] = BulkTree(app.GetCollection(sub.Collection));
                 }
-                await txn.AbortAsync(cancellationToken).ConfigureAwait(false);
+                await sync.CreateCollectionAsync(SnapshotFileProtocol.DocsCollection, null, null, cancellationToken).ConfigureAwait(false);
+                recordTree = BulkTree(sync.GetCollection(SnapshotFileProtocol.DocsCollection));
+                await sync.CreateCollectionAsync(SnapshotFileProtocol.StateCollection, null, null, cancellationToken).ConfigureAwait(false);
+                stateTree = BulkTree(sync.GetCollection(SnapshotFileProtocol.StateCollection));
+                await sync.GetCollection(SnapshotFileProtocol.OutboxCollection).CreateIndexesAsync(
+                    [IndexModel.FromDocument(new BsonDocument { { "key", new BsonDocument { { "c", 1 }, { "i", 1 } } }, { "name", "c_i" } })], null, cancellationToken).ConfigureAwait(false);
+                // The file's engine writes no document change log (the client never reads the file's log); the DDL entries go.
+                await target.TrimChangeLogAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            // 2. Disposing the engine closed the file (its WAL checkpointed); the loader fills it in one unjournaled transaction.
+            using (var loader = SqliteBulkLoader.Open(path))
+            {
+                var snapshots = new BsonDocument();
+                var pipe = new SnapshotRowPipe(loader, cancellationToken);
+                try
+                {
+                    // One read transaction: every subscription sees the same state of the server.
+                    await using (var txn = await engine.StartTransactionAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+                    {
+                        var context = new OperationContext { Transaction = txn };
+                        var written = new Dictionary<string, HashSet<BsonValue>>(StringComparer.Ordinal);
+                        foreach (var sub in bound)
+                        {
+                            long count = sub.CanMatch
+                                ? await CopySubscriptionAsync(sub, bound, context, pipe, trees[sub.Collection], recordTree, written, cancellationToken).ConfigureAwait(false)
+                                : 0;
+                            documents += count;
+                            snapshots[sub.Name] = new BsonDocument { { "done", true }, { "cursor", BsonNull.Value }, { "received", count }, { "total", count } };
+                        }
+                        await txn.AbortAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    await pipe.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await pipe.AbandonAsync().ConfigureAwait(false);
+                    throw;
+                }
                 var policies = new BsonArray();
                 foreach (var rule in _sync.Options.Rules) policies.Add(new BsonDocument { { "coll", rule.Collection }, { "policy", SyncCodec.Policy(rule.Policy) } });
                 // clientId is left for the client to fill in: the same file serves every client with the same subscriptions.
@@ -157,15 +193,9 @@ public sealed class SnapshotFileService : IAsyncDisposable
                     { "_id", "state" }, { "clientId", BsonNull.Value }, { "nextSeq", 1L }, { "checkpoint", position },
                     { "schemaVersion", schemaVersion }, { "policies", policies }, { "snapshots", snapshots },
                 };
-                await sync.GetCollection(SnapshotFileProtocol.StateCollection).InsertAsync([state], null, null, cancellationToken).ConfigureAwait(false);
-                await sync.GetCollection(SnapshotFileProtocol.OutboxCollection).CreateIndexesAsync(
-                    [IndexModel.FromDocument(new BsonDocument { { "key", new BsonDocument { { "c", 1 }, { "i", 1 } } }, { "name", "c_i" } })], null, cancellationToken).ConfigureAwait(false);
-                // The copy writes no document change log (the client never reads the file's log); the few DDL entries go.
-                await target.TrimChangeLogAsync(cancellationToken).ConfigureAwait(false);
+                loader.Insert(stateTree, BsonKeyEncoder.Encode(state["_id"]), BsonSerializer.Serialize(state));
+                loader.Commit();
             }
-            // Disposing the engine closed the last connection, which checkpointed the WAL into the main file. No log was
-            // written, so there is nothing to VACUUM away: only the journal mode changes for the download.
-            await FinishFileAsync(path, cancellationToken).ConfigureAwait(false);
             var (length, sha256) = await HashFileAsync(path, cancellationToken).ConfigureAwait(false);
             var info = new SnapshotFileInfo(fileId, length, sha256, position, documents);
             _files[fileId] = new BuiltFile(path, key, [subject], DateTime.UtcNow, info);
@@ -178,51 +208,104 @@ public sealed class SnapshotFileService : IAsyncDisposable
         }
     }
 
-    private async Task<long> CopySubscriptionAsync(BoundSubscription sub, OperationContext context, Database app, Database sync, Dictionary<string, HashSet<BsonValue>> written, CancellationToken cancellationToken)
+    /// <summary>The metadata whose key is <paramref name="key"/>: the next one in order when keys ascend, else a binary search.</summary>
+    private static BsonDocument? FindMetadata(List<(byte[] Key, BsonDocument Meta)> metas, ReadOnlySpan<byte> key, ref int next)
+    {
+        if (next < metas.Count)
+        {
+            int c = key.SequenceCompareTo(metas[next].Key);
+            if (c == 0) return metas[next++].Meta;
+            if (c < 0 && (next == 0 || key.SequenceCompareTo(metas[next - 1].Key) > 0)) return null; // between two: none
+        }
+        int lo = 0, hi = metas.Count - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            int c = key.SequenceCompareTo(metas[mid].Key);
+            if (c == 0)
+            {
+                next = mid + 1;
+                return metas[mid].Meta;
+            }
+            if (c < 0) hi = mid - 1;
+            else lo = mid + 1;
+        }
+        next = lo;
+        return null;
+    }
+
+    /// <summary>The _id of a stored document, read from its bytes (the document itself stays unbuilt).</summary>
+    private static BsonValue IdOf(BsonDocument document, ReadOnlySpan<byte> bytes) =>
+        new BsonDocumentView(bytes).TryGetElement("_id"u8, out var id) ? id.ToBsonValue() : document["_id"];
+
+    private static long BulkTree(Collection collection) =>
+        collection.GetBulkLoadTree() ?? throw new InvalidOperationException($"{collection.Namespace} cannot be bulk-loaded");
+
+    /// <summary>
+    /// Copies one subscription's documents as stored (their BSON bytes, never re-encoded) into the views' tree, and a
+    /// record per document (server copy + merge metadata) into the records' tree.
+    /// </summary>
+    private async Task<long> CopySubscriptionAsync(BoundSubscription sub, List<BoundSubscription> bound, OperationContext context, SnapshotRowPipe pipe, long viewTree, long recordTree, Dictionary<string, HashSet<BsonValue>> written, CancellationToken cancellationToken)
     {
         var engine = _sync.Engine;
         var source = engine.GetDatabase(_sync.Options.Database);
-        var metas = new Dictionary<BsonValue, BsonDocument>(BsonComparer.Instance);
+        // Metadata by the encoded key of its document's _id, sorted: the documents come in that order too (the
+        // collection's own key order), so the lookup is mostly a step forward, with a binary search as the fallback.
+        var metas = new List<(byte[] Key, BsonDocument Meta)>();
+        bool sorted = true;
         await using (var cursor = await source.GetCollection(_sync.Options.MetadataCollection).FindAsync(new FindOptions { Filter = new BsonDocument("_id.c", sub.Collection) }, context, cancellationToken).ConfigureAwait(false))
         {
             await foreach (var m in cursor.WithCancellation(cancellationToken).ConfigureAwait(false))
-                metas[m["_id"].AsDocument["i"]] = m["m"].AsDocument;
+            {
+                var metaKey = BsonKeyEncoder.Encode(m["_id"].AsDocument["i"]);
+                if (metas.Count > 0 && metaKey.AsSpan().SequenceCompareTo(metas[^1].Key) <= 0) sorted = false;
+                metas.Add((metaKey, m["m"].AsDocument));
+            }
         }
-        if (!written.TryGetValue(sub.Collection, out var seen)) written[sub.Collection] = seen = new HashSet<BsonValue>(BsonComparer.Instance);
-        var views = new List<BsonDocument>(Options.BatchSize);
-        var records = new List<BsonDocument>(Options.BatchSize);
+        if (!sorted) metas.Sort(static (a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key));
+        int nextMeta = 0;
+        // Only a collection named by more than one subscription can meet a document twice.
+        HashSet<BsonValue>? seen = null;
+        int subscriptionsOnCollection = 0;
+        foreach (var other in bound) if (other.CanMatch && other.Collection == sub.Collection) subscriptionsOnCollection++;
+        if (subscriptionsOnCollection > 1 && !written.TryGetValue(sub.Collection, out seen)) written[sub.Collection] = seen = new HashSet<BsonValue>(BsonComparer.Instance);
+        var keyBuffer = new ArrayBufferWriter<byte>(64);
+        var record = new BsonDocument
+        {
+            { "_id", BsonNull.Value }, { "base", BsonNull.Value }, { "bmeta", BsonNull.Value }, { "lmeta", BsonNull.Value }, { "status", "synced" },
+        };
+        var output = new ArrayBufferWriter<byte>(4096);
         long count = 0;
         await using (var cursor = await source.GetCollection(sub.Collection).FindAsync(new FindOptions { Filter = sub.Filter! }, context, cancellationToken).ConfigureAwait(false))
         {
             await foreach (var doc in cursor.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
-                var id = doc["_id"];
+                // The document comes decoded lazily: serializing it before reading any field copies its stored bytes,
+                // and _id is read from those bytes. doc["_id"] would build every element, and the two serializations
+                // below would then encode the whole document again, field by field.
+                output.ResetWrittenCount();
+                BsonSerializer.Serialize(doc, output);
+                var id = IdOf(doc, output.WrittenSpan);
                 count++;
-                if (!seen.Add(id)) continue; // an overlapping subscription already wrote it
-                views.Add(doc);
+                if (seen is not null && !seen.Add(id)) continue; // an overlapping subscription already wrote it
+                // The view: the server's document bytes under the engine's _id key.
+                keyBuffer.ResetWrittenCount();
+                BsonKeyEncoder.Encode(id, false, keyBuffer);
+                pipe.Add(viewTree, keyBuffer.WrittenSpan, output.WrittenSpan);
                 // The record shape the SDK keeps per document: server copy, its metadata, no local changes, synced.
-                records.Add(new BsonDocument
-                {
-                    { "_id", SyncService.MetadataKey(sub.Collection, id) }, { "base", doc },
-                    { "bmeta", metas.TryGetValue(id, out var meta) ? meta : BsonNull.Value }, { "lmeta", BsonNull.Value }, { "status", "synced" },
-                });
-                if (views.Count >= Options.BatchSize) await FlushAsync(app.GetCollection(sub.Collection), sync.GetCollection(SnapshotFileProtocol.DocsCollection), views, records, cancellationToken).ConfigureAwait(false);
+                var recordId = SyncService.MetadataKey(sub.Collection, id);
+                record["_id"] = recordId;
+                record["base"] = doc;
+                record["bmeta"] = FindMetadata(metas, keyBuffer.WrittenSpan, ref nextMeta) ?? (BsonValue)BsonNull.Value;
+                keyBuffer.ResetWrittenCount();
+                BsonKeyEncoder.Encode(recordId, false, keyBuffer);
+                output.ResetWrittenCount();
+                BsonSerializer.Serialize(record, output);
+                pipe.Add(recordTree, keyBuffer.WrittenSpan, output.WrittenSpan);
+                if (pipe.IsBatchFull) await pipe.SendAsync(cancellationToken).ConfigureAwait(false);
             }
         }
-        await FlushAsync(app.GetCollection(sub.Collection), sync.GetCollection(SnapshotFileProtocol.DocsCollection), views, records, cancellationToken).ConfigureAwait(false);
         return count;
-    }
-
-    private static async Task FlushAsync(Collection views, Collection records, List<BsonDocument> viewBatch, List<BsonDocument> recordBatch, CancellationToken cancellationToken)
-    {
-        if (viewBatch.Count == 0) return;
-        var options = new InsertOptions { BypassDocumentValidation = true };
-        var a = await views.InsertAsync(viewBatch, options, null, cancellationToken).ConfigureAwait(false);
-        if (a.HasErrors) throw new MongoException(a.WriteErrors[0].Code, a.WriteErrors[0].Message);
-        var b = await records.InsertAsync(recordBatch, options, null, cancellationToken).ConfigureAwait(false);
-        if (b.HasErrors) throw new MongoException(b.WriteErrors[0].Code, b.WriteErrors[0].Message);
-        viewBatch.Clear();
-        recordBatch.Clear();
     }
 
     /// <summary>
@@ -258,22 +341,6 @@ public sealed class SnapshotFileService : IAsyncDisposable
             await stream.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         return buffer;
-    }
-
-    private static async Task FinishFileAsync(string path, CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        await using (connection.ConfigureAwait(false))
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                // A single self-contained file (no -wal beside it); the SDK switches it back to WAL when it opens it.
-                command.CommandText = "PRAGMA journal_mode = DELETE;";
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
     }
 
     private static bool IsAllowed(BuiltFile file, string subject)

@@ -2,6 +2,7 @@ using Outpost.Bson;
 using Outpost.Bson.Serialization;
 using Outpost.Client;
 using Outpost.Engine;
+using Outpost.Sync.Protocol;
 using Outpost.Sync.Tests.Attachments;
 
 namespace Outpost.Sync.Tests.Snapshots;
@@ -58,6 +59,95 @@ public sealed class SnapshotFileTests
         for (int i = 0; i < expected.Count; i++) Assert.Equal(Convert.ToHexString(expected[i]), Convert.ToHexString(actual[i]));
         Assert.True(await fresh.VerifyAsync(cancellationToken: Ct));
         Assert.Null(await OutpostClient.BootstrapFromSnapshotFileAsync(options, cancellationToken: Ct)); // the database exists now: no second bootstrap
+    }
+
+    [Fact]
+    public async Task Overlapping_subscriptions_put_each_document_in_the_file_once_with_its_metadata()
+    {
+        await using var server = await AttachmentTestServer.StartAsync();
+        var photos = server.App.GetCollection("photos");
+        var seeded = new List<BsonDocument>();
+        for (int i = 0; i < 300; i++)
+            seeded.Add(new BsonDocument { { "_id", i }, { "dept", i % 3 == 0 ? "QA" : "PAINT" }, { "status", i % 2 == 0 ? "checked" : "open" } });
+        await photos.InsertAsync(seeded, cancellationToken: Ct);
+        await using (var writer = await OutpostClient.OpenAsync(server.Device("tablet-w", "PAINT"), cancellationToken: Ct))
+        {
+            await writer.SyncNowAsync(cancellationToken: Ct);
+            await writer.Collection("photos").UpdateAsync(new BsonDocument("_id", 1), new BsonDocument("$set", new BsonDocument("note", "synced edit")), cancellationToken: Ct);
+            await writer.SyncNowAsync(cancellationToken: Ct);
+        }
+
+        var device = server.Device("tablet-both", "PAINT");
+        var options = new ClientOptions
+        {
+            DatabasePath = device.DatabasePath, ClientId = device.ClientId, Transport = device.Transport, TokenProvider = device.TokenProvider,
+            Subscriptions = [new SyncSubscription("all", "photos"), new SyncSubscription("checked", "photos", new BsonDocument("status", "checked"))],
+        };
+        var info = await OutpostClient.BootstrapFromSnapshotFileAsync(options, cancellationToken: Ct);
+        Assert.NotNull(info);
+        Assert.Equal(200 + 100, info.Documents); // each subscription counts what it matched
+        await using var fresh = await OutpostClient.OpenAsync(options, cancellationToken: Ct);
+        var expected = await SortedBytesAsync(photos, new BsonDocument("dept", "PAINT"));
+        var actual = await SortedBytesAsync(fresh.Engine.GetDatabase("app").GetCollection("photos"), new BsonDocument());
+        Assert.Equal(expected.Select(Convert.ToHexString), actual.Select(Convert.ToHexString));
+        var records = fresh.Engine.GetDatabase("outpost_sync").GetCollection("docs");
+        Assert.Equal(200, await records.CountAsync(cancellationToken: Ct));
+        var record = (await (await records.FindAsync(new FindOptions { Filter = new BsonDocument("_id", new BsonDocument { { "c", "photos" }, { "i", 1 } }) }, cancellationToken: Ct)).ToListAsync(Ct)).Single();
+        Assert.IsType<BsonDocument>(record["bmeta"]); // the merge metadata of a document written through sync came along
+        Assert.True(await fresh.VerifyAsync(cancellationToken: Ct));
+
+        // The bootstrapped client's own edit of that document merges as an edit of the server's version.
+        await fresh.Collection("photos").UpdateAsync(new BsonDocument("_id", 1), new BsonDocument("$set", new BsonDocument("status", "open")), cancellationToken: Ct);
+        await fresh.SyncNowAsync(cancellationToken: Ct);
+        var merged = (await (await photos.FindAsync(new FindOptions { Filter = new BsonDocument("_id", 1) }, cancellationToken: Ct)).ToListAsync(Ct)).Single();
+        Assert.Equal("open", merged["status"].AsString);
+        Assert.Equal("synced edit", merged["note"].AsString);
+    }
+
+    [Fact]
+    public async Task Writes_made_while_the_file_is_built_are_neither_lost_nor_doubled_after_the_first_pull()
+    {
+        await using var server = await AttachmentTestServer.StartAsync();
+        var photos = server.App.GetCollection("photos");
+        var seeded = new List<BsonDocument>();
+        for (int i = 0; i < 4000; i++)
+            seeded.Add(new BsonDocument { { "_id", i }, { "dept", "PAINT" }, { "n", 0 }, { "pad", new string('x', 500) } });
+        await photos.InsertAsync(seeded, cancellationToken: Ct);
+
+        using var stop = new CancellationTokenSource();
+        int writes = 0;
+        var writer = Task.Run(async () =>
+        {
+            // Updates, inserts and deletes spread over the key range while the build reads it.
+            for (int i = 0; !stop.IsCancellationRequested; i++)
+            {
+                int id = (i * 7919) % 4000;
+                await photos.UpdateAsync([new UpdateStatement { Filter = new BsonDocument("_id", id), Update = new BsonDocument("$inc", new BsonDocument("n", 1)) }], cancellationToken: Ct);
+                await photos.InsertAsync([new BsonDocument { { "_id", 10_000 + i }, { "dept", "PAINT" }, { "n", i } }], cancellationToken: Ct);
+                if (i % 5 == 0) await photos.DeleteAsync([new DeleteStatement { Filter = new BsonDocument("_id", (id + 1) % 4000), Limit = 1 }], cancellationToken: Ct);
+                Interlocked.Increment(ref writes);
+            }
+        }, Ct);
+        while (Volatile.Read(ref writes) < 5) await Task.Delay(5, Ct);
+        var options = server.Device("tablet-new", "PAINT");
+        var info = await OutpostClient.BootstrapFromSnapshotFileAsync(options, cancellationToken: Ct);
+        int duringBuild = Volatile.Read(ref writes);
+        await Task.Delay(50, Ct);
+        await stop.CancelAsync();
+        await writer;
+        Assert.NotNull(info);
+        Assert.True(Volatile.Read(ref writes) > duringBuild, "the writer kept writing after the build");
+
+        await using var fresh = await OutpostClient.OpenAsync(options, cancellationToken: Ct);
+        await fresh.SyncNowAsync(cancellationToken: Ct);
+        var expected = await SortedBytesAsync(photos, new BsonDocument("dept", "PAINT"));
+        var actual = await SortedBytesAsync(fresh.Engine.GetDatabase("app").GetCollection("photos"), new BsonDocument());
+        Assert.Equal(expected.Count, actual.Count);
+        for (int i = 0; i < expected.Count; i++) Assert.Equal(Convert.ToHexString(expected[i]), Convert.ToHexString(actual[i]));
+        // One record holding a server copy per document (records of deleted documents stay, without a copy).
+        Assert.Equal(expected.Count, await fresh.Engine.GetDatabase("outpost_sync").GetCollection("docs").CountAsync(
+            new CountOptions { Filter = new BsonDocument("base", new BsonDocument("$ne", BsonNull.Value)) }, cancellationToken: Ct));
+        Assert.True(await fresh.VerifyAsync(cancellationToken: Ct));
     }
 
     private static async Task<List<byte[]>> SortedBytesAsync(Collection collection, BsonDocument filter)
