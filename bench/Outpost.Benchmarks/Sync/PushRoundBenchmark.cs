@@ -83,12 +83,14 @@ public static class PushRoundBenchmark
             }
             if (await client.CountPendingAsync() != edits) throw new InvalidOperationException("outbox does not hold every edit");
             string loadBefore = LoadAverage();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             await client.SyncNowAsync();
             watch.Stop();
+            cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
             if (await client.CountPendingAsync() != 0) throw new InvalidOperationException("outbox not empty after sync");
             times.Add(watch.Elapsed.TotalSeconds);
-            Console.WriteLine($"round {round + 1}: push of {edits} offline edits (push + acknowledgements + pull): {watch.Elapsed.TotalSeconds:F2} s = {edits / watch.Elapsed.TotalSeconds:N0} ops/s (load {loadBefore} -> {LoadAverage()})");
+            Console.WriteLine($"round {round + 1}: push of {edits} offline edits (push + acknowledgements + pull): {watch.Elapsed.TotalSeconds:F2} s = {edits / watch.Elapsed.TotalSeconds:N0} ops/s, CPU {cpu.TotalSeconds:F2} s (load {loadBefore} -> {LoadAverage()})");
         }
         times.Sort();
         Console.WriteLine($"median of {rounds} rounds: {times[times.Count / 2]:F2} s [goal < 2 s]");
