@@ -37,5 +37,12 @@ if (args is ["sync", ..])
     return 0;
 }
 
+// `-- sync-push [documents] [edits] [rounds]` times only the push round, several times (Sync/PushRoundBenchmark.cs).
+if (args is ["sync-push", ..])
+{
+    await Outpost.Benchmarks.Sync.PushRoundBenchmark.RunAsync(args);
+    return 0;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

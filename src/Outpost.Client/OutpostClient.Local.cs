@@ -242,8 +242,13 @@ public sealed partial class OutpostClient
         // skips the per-statement filter compile, plan and lookup of an upsert.
         var views = new Dictionary<string, Dictionary<BsonValue, BsonDocument>>(StringComparer.Ordinal);
         var viewIds = new Dictionary<string, BsonArray>(StringComparer.Ordinal);
-        foreach (var change in changes)
-            (viewIds.TryGetValue(change.Collection, out var list) ? list : viewIds[change.Collection] = []).Add(change.Id);
+        // An acknowledgement (records known) applies the versions of this device's own edits: their views exist and
+        // nearly always hold these very bytes, so they are not read back (a decode and a re-encode each) but passed to
+        // ReplaceByIdAsync, whose point read and byte comparison leaves identical ones unwritten and stores the others.
+        bool readViews = known is null;
+        if (readViews)
+            foreach (var change in changes)
+                (viewIds.TryGetValue(change.Collection, out var list) ? list : viewIds[change.Collection] = []).Add(change.Id);
         foreach (var (collection, ids) in viewIds)
         {
             // Whole views, not just their ids: a device pulling back its own pushed edits usually holds the merged
@@ -264,16 +269,25 @@ public sealed partial class OutpostClient
             bool removed = change.Removed || change.Document is null;
             existing.TryGetValue((change.Collection, change.Id), out var record);
             if (IsOlderThanHeld(record, change)) continue;
-            bool viewExists = views[change.Collection].TryGetValue(change.Id, out var currentView);
+            BsonDocument? currentView = null;
+            bool viewExists = !readViews || views[change.Collection].TryGetValue(change.Id, out currentView);
             if (removed)
             {
+                // Without the views read, the delete runs whether or not the view exists (a no-op when it does not).
                 if (viewExists) (deletes.TryGetValue(change.Collection, out var list) ? list : deletes[change.Collection] = []).Add(new DeleteStatement { Filter = new BsonDocument("_id", change.Id), Limit = 1 });
             }
             else
             {
                 ObserveStamps(change.Metadata);
-                if (record is not null && viewExists && SameServerCopy(record, change)) continue; // already applied (a replayed batch)
-                if (viewExists && SameBytes(currentView!, change.Document!))
+                if (record is not null && viewExists && SameServerCopy(record, change))
+                {
+                    // Already applied (a replayed batch). Unread views are still stored (a no-op when already identical).
+                    if (!readViews) (upserts.TryGetValue(change.Collection, out var same) ? same : upserts[change.Collection] = []).Add(change.Document!);
+                    continue;
+                }
+                if (!readViews)
+                    (upserts.TryGetValue(change.Collection, out var list) ? list : upserts[change.Collection] = []).Add(change.Document!);
+                else if (viewExists && SameBytes(currentView!, change.Document!))
                 {
                     // The view is already this version (typically this device's own edit coming back): only the record moves.
                 }

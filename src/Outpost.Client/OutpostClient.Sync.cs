@@ -210,54 +210,129 @@ public sealed partial class OutpostClient
         if (removals.Count > 0) await ApplyServerDocumentsAsync(context, removals, touched, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Pushes the whole outbox in batches, oldest first, and records acknowledgements, rejections and conflicts.</summary>
+    /// <summary>
+    /// Pushes the whole outbox in batches, oldest first, and records acknowledgements, rejections and conflicts.
+    /// Pipelined: batch n+1 is read and sent as soon as the reply to batch n arrived, while the device applies that reply
+    /// (the server's durable write and the device's acknowledgement overlap instead of alternating). The server still
+    /// sees one push of this client at a time, in sequence order — batch n+1 leaves only after batch n was committed —
+    /// and acknowledgements are applied one after another in the order of their batches.
+    /// </summary>
     private async Task PushAsync(CancellationToken cancellationToken)
     {
         var outbox = SyncDb.GetCollection("outbox");
-        while (true)
+        long sent = 0; // highest sequence the server acknowledged so far in this round (0: read the outbox from its start)
+        Task? acknowledging = null;
+        try
         {
-            var entries = await FindAsync(outbox, [], null, cancellationToken, new BsonDocument("_id", 1), _options.PushBatchSize).ConfigureAwait(false);
-            if (entries.Count == 0) return;
-            var ops = new List<Sync.Merge.DocumentOperation>(entries.Count);
-            foreach (var e in entries) ops.Add(SyncCodec.Operation(e["op"], ClientId));
-            MarkInFlight(entries, inFlight: true);
-            PushResponse reply;
-            try
+            while (true)
             {
-                reply = PushResponse.FromBson(await CallAsync(SyncProtocol.Push, new PushRequest(ClientId, ops).ToBson(), cancellationToken).ConfigureAwait(false));
-                Clock.Observe(new HlcTimestamp(reply.ServerTime));
-                await ApplyAcknowledgementAsync(reply, cancellationToken).ConfigureAwait(false);
+                // Operations after the last acknowledged one: the acknowledgement still running deletes only up to it.
+                var filter = sent == 0 ? new BsonDocument() : new BsonDocument("_id", new BsonDocument("$gt", sent));
+                var entries = await FindAsync(outbox, filter, null, cancellationToken, new BsonDocument("_id", 1), _options.PushBatchSize).ConfigureAwait(false);
+                if (entries.Count == 0) break;
+                var ops = new List<Sync.Merge.DocumentOperation>(entries.Count);
+                foreach (var e in entries) ops.Add(SyncCodec.Operation(e["op"], ClientId));
+                var keys = InFlightKeys(entries);
+                MarkInFlight(keys, inFlight: true);
+                PushResponse reply;
+                try
+                {
+                    reply = PushResponse.FromBson(await CallAsync(SyncProtocol.Push, new PushRequest(ClientId, ops).ToBson(), cancellationToken).ConfigureAwait(false));
+                    Clock.Observe(new HlcTimestamp(reply.ServerTime));
+                }
+                catch
+                {
+                    MarkInFlight(keys, inFlight: false);
+                    throw;
+                }
+                // The previous batch's acknowledgement finishes before this one starts (they touch the same records).
+                if (acknowledging is not null)
+                {
+                    var previous = acknowledging;
+                    acknowledging = null;
+                    try
+                    {
+                        await previous.ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        MarkInFlight(keys, inFlight: false);
+                        throw;
+                    }
+                }
+                if (reply.Acked < ops[0].Sequence)
+                {
+                    MarkInFlight(keys, inFlight: false);
+                    throw new SyncTransportException($"server acknowledged {reply.Acked}, before our oldest pending operation {ops[0].Sequence}");
+                }
+                // On a pool thread: the local storage calls complete synchronously, so a plain call would run the whole
+                // acknowledgement before the next batch leaves — no overlap at all.
+                var acknowledged = reply;
+                acknowledging = Task.Run(() => AcknowledgeAsync(acknowledged, keys, cancellationToken), CancellationToken.None);
+                // Operations past the acknowledged one (the server stopped at a gap) are sent again with the next batch.
+                sent = reply.Acked;
             }
-            finally
+        }
+        catch
+        {
+            // The running acknowledgement ends before the round does; the first failure is the one reported (a failed
+            // acknowledgement only means its operations are pushed again and answered as duplicates).
+            if (acknowledging is not null)
             {
-                MarkInFlight(entries, inFlight: false);
+                try
+                {
+                    await acknowledging.ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                }
             }
-            if (reply.Acked < ops[0].Sequence) throw new SyncTransportException($"server acknowledged {reply.Acked}, before our oldest pending operation {ops[0].Sequence}");
+            throw;
+        }
+        if (acknowledging is not null) await acknowledging.ConfigureAwait(false);
+    }
+
+    private async Task AcknowledgeAsync(PushResponse reply, List<(string, BsonValue)> keys, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ApplyAcknowledgementAsync(reply, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            MarkInFlight(keys, inFlight: false);
         }
     }
 
     /// <summary>
-    /// Documents whose pending operations are on the wire now. "Syncing" is a state of this process, not of the
-    /// database: keeping it in memory saves a commit per push batch, and after a crash nothing is syncing anyway.
+    /// Documents whose pending operations are on the wire now, counted per batch (two batches in flight can name the
+    /// same document). "Syncing" is a state of this process, not of the database: keeping it in memory saves a commit
+    /// per push batch, and after a crash nothing is syncing anyway.
     /// </summary>
-    private readonly HashSet<(string, BsonValue)> _inFlight = new(new IdComparer());
+    private readonly Dictionary<(string, BsonValue), int> _inFlight = new(new IdComparer());
 
-    private void MarkInFlight(List<BsonDocument> entries, bool inFlight)
+    private static List<(string, BsonValue)> InFlightKeys(List<BsonDocument> entries)
+    {
+        var keys = new HashSet<(string, BsonValue)>(new IdComparer());
+        foreach (var e in entries) keys.Add((e["c"].AsString, e["i"]));
+        return [.. keys];
+    }
+
+    private void MarkInFlight(List<(string, BsonValue)> keys, bool inFlight)
     {
         lock (_inFlight)
         {
-            if (!inFlight)
+            foreach (var key in keys)
             {
-                _inFlight.Clear();
-                return;
+                if (inFlight) _inFlight[key] = _inFlight.TryGetValue(key, out var n) ? n + 1 : 1;
+                else if (_inFlight.TryGetValue(key, out var n)) if (n > 1) _inFlight[key] = n - 1; else _inFlight.Remove(key);
             }
-            foreach (var e in entries) _inFlight.Add((e["c"].AsString, e["i"]));
         }
     }
 
     internal bool IsInFlight(string collection, BsonValue id)
     {
-        lock (_inFlight) return _inFlight.Contains((collection, id));
+        lock (_inFlight) return _inFlight.ContainsKey((collection, id));
     }
 
     private async Task ApplyAcknowledgementAsync(PushResponse reply, CancellationToken cancellationToken)

@@ -30,11 +30,42 @@ public sealed partial class SyncService
         if (checkpoint < 0) throw SyncProtocolException.BadValue("checkpoint must be >= 0");
         var oldest = await _engine.Storage.GetOldestLogPositionAsync(cancellationToken).ConfigureAwait(false);
         if (oldest is { } o && checkpoint < o - 1) throw SyncProtocolException.HistoryLost();
-        var entries = await _engine.Storage.ReadLogAsync(checkpoint, limit, cancellationToken).ConfigureAwait(false);
         long to = checkpoint;
         var changes = new List<SyncChange>();
         // Metadata is looked up once per batch for all upserted documents, not per change.
         var needMeta = new List<(int Index, string Collection, BsonValue Id)>();
+        bool full;
+        int scanned = 0;
+        do
+        {
+            var entries = await _engine.Storage.ReadLogAsync(to, limit, cancellationToken).ConfigureAwait(false);
+            full = entries.Count >= limit;
+            scanned += entries.Count;
+            ReadEntries(entries, subs, changes, needMeta, ref to, clientId, echoes);
+        }
+        // A device that just pushed thousands of operations holds their versions: its pull would otherwise come back
+        // with one empty batch per `limit` echo entries (a round trip and a local commit each). While everything read
+        // was left out, this pull reads on, up to EchoScanBatches reads.
+        while (full && changes.Count == 0 && echoes is not null && scanned < limit * EchoScanBatches);
+        if (needMeta.Count > 0)
+        {
+            var keys = new BsonArray();
+            foreach (var (_, c, id) in needMeta) keys.Add(MetaKey(c, id));
+            var metas = await FindAllAsync(DataCollection(Options.MetadataCollection), new BsonDocument("_id", new BsonDocument("$in", keys)), null, cancellationToken).ConfigureAwait(false);
+            var byKey = new Dictionary<BsonValue, BsonDocument>(BsonComparer.Instance);
+            foreach (var m in metas) byKey[m["_id"]] = m["m"].AsDocument;
+            foreach (var (index, c, id) in needMeta)
+            {
+                if (byKey.TryGetValue(MetaKey(c, id), out var meta)) changes[index] = changes[index] with { Metadata = meta };
+            }
+        }
+        return new ChangeBatch(checkpoint, to, full, Clock.Now().Value, changes);
+    }
+
+    /// <summary>Turns log entries into the changes the subscriptions see (echoes of <paramref name="clientId"/> left out); advances <paramref name="to"/>.</summary>
+    private void ReadEntries(IReadOnlyList<Outpost.Storage.StorageLogEntry> entries, List<BoundSubscription> subs, List<SyncChange> changes, List<(int Index, string Collection, BsonValue Id)> needMeta,
+        ref long to, string? clientId, HashSet<long>? echoes)
+    {
         foreach (var entry in entries)
         {
             to = entry.Position;
@@ -56,20 +87,10 @@ public sealed partial class SyncService
                 changes.Add(new SyncChange(header.Collection, record["id"], null, null, true, entry.Position));
             }
         }
-        if (needMeta.Count > 0)
-        {
-            var keys = new BsonArray();
-            foreach (var (_, c, id) in needMeta) keys.Add(MetaKey(c, id));
-            var metas = await FindAllAsync(DataCollection(Options.MetadataCollection), new BsonDocument("_id", new BsonDocument("$in", keys)), null, cancellationToken).ConfigureAwait(false);
-            var byKey = new Dictionary<BsonValue, BsonDocument>(BsonComparer.Instance);
-            foreach (var m in metas) byKey[m["_id"]] = m["m"].AsDocument;
-            foreach (var (index, c, id) in needMeta)
-            {
-                if (byKey.TryGetValue(MetaKey(c, id), out var meta)) changes[index] = changes[index] with { Metadata = meta };
-            }
-        }
-        return new ChangeBatch(checkpoint, to, entries.Count >= limit, Clock.Now().Value, changes);
     }
+
+    /// <summary>How many reads of <c>limit</c> entries one pull may make while all it read were the device's echoes.</summary>
+    private const int EchoScanBatches = 16;
 
     private static readonly Func<string, bool> NoId = _ => false;
 

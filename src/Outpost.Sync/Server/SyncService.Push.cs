@@ -154,6 +154,9 @@ public sealed partial class SyncService
         {
             public MergeState State { get; set; } = state;
             public bool Dirty { get; set; } = dirty;
+
+            /// <summary>The written metadata as BSON (set by WriteAsync; the reply's version reuses it).</summary>
+            public BsonDocument? MetadataBson { get; set; }
         }
 
         public async Task<OperationResult> ApplyAsync(DocumentOperation op, CancellationToken cancellationToken)
@@ -341,7 +344,7 @@ public sealed partial class SyncService
                 var state = loaded.State;
                 bool visible = state.Exists && filter is not null && filter.Matches(state.Document);
                 versions.Add(visible
-                    ? new SyncChange(collection, id, state.Document, state.Metadata.ToBson(), false)
+                    ? new SyncChange(collection, id, state.Document, loaded.MetadataBson ?? state.Metadata.ToBson(), false)
                     : new SyncChange(collection, id, null, null, true));
             }
             return versions;
@@ -377,7 +380,8 @@ public sealed partial class SyncService
                 if (!loaded.Dirty) continue;
                 if (!byCollection.TryGetValue(collection, out var writes)) byCollection[collection] = writes = ([], []);
                 var state = loaded.State;
-                var metaDoc = new BsonDocument { { "_id", MetaKey(collection, id) }, { "m", state.Metadata.ToBson() } };
+                loaded.MetadataBson = state.Metadata.ToBson();
+                var metaDoc = new BsonDocument { { "_id", MetaKey(collection, id) }, { "m", loaded.MetadataBson } };
                 if (state.Exists)
                 {
                     writes.Upserts.Add(state.Document);

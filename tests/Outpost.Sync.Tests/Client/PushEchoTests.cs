@@ -51,6 +51,39 @@ public sealed class PushEchoTests
     }
 
     [Fact]
+    public async Task A_pull_reads_past_a_long_run_of_echo_entries_in_one_batch_and_stops_at_the_first_change()
+    {
+        await using var server = await SyncTestServer.StartAsync();
+        var principal = new SyncPrincipal("t", new Dictionary<string, BsonValue> { ["departmentId"] = "PAINT" });
+        var clock = new HybridLogicalClock("dev-1");
+        var ops = new List<DocumentOperation>();
+        for (int i = 1; i <= 10; i++)
+            ops.Add(new("dev-1", i, "photos", $"e{i}", false, [FieldChange.Set("", new BsonDocument { { "_id", $"e{i}" }, { "departmentId", "PAINT" } })], clock.Stamp()));
+        long before = await server.Engine.Storage.GetLastLogPositionAsync(Ct);
+        var reply = await server.Service.PushAsync(principal, new PushRequest("dev-1", ops), Ct);
+        Assert.Equal(1, reply.EchoSeq);
+        long afterPush = await server.Engine.Storage.GetLastLogPositionAsync(Ct);
+        Assert.True(afterPush - before > 20); // documents, their metadata and the client record
+
+        var subs = new List<SyncSubscription> { new("photos", "photos") };
+        // Without echoes: batches of 2 entries, as asked.
+        var plain = await server.Service.PullAsync(principal, new PullRequest(subs, before, 2), Ct);
+        Assert.True(plain.More);
+        Assert.Equal(before + 2, plain.To);
+        // With the echo named: everything read is left out, so the pull reads on to the end of the push in one batch.
+        var skipped = await server.Service.PullAsync(principal, new PullRequest(subs, before, 2, "dev-1", [1]), Ct);
+        Assert.Empty(skipped.Changes);
+        Assert.Equal(afterPush, skipped.To);
+        Assert.False(skipped.More);
+
+        // A change of another device after the echoes ends the batch that reaches it.
+        await server.Service.PushAsync(principal, new PushRequest("dev-2", [new("dev-2", 1, "photos", "other", false, [FieldChange.Set("", new BsonDocument { { "_id", "other" }, { "departmentId", "PAINT" } })], new HybridLogicalClock("dev-2").Stamp())]), Ct);
+        var next = await server.Service.PullAsync(principal, new PullRequest(subs, before, 2, "dev-1", [1]), Ct);
+        Assert.Equal("other", Assert.Single(next.Changes).Id.AsString);
+        Assert.True(next.To > afterPush);
+    }
+
+    [Fact]
     public async Task An_older_entry_pulled_after_the_push_reply_does_not_take_back_the_merged_version()
     {
         // B's edit reaches the server first (entry f); A's edit of another field is merged on top of it (entry e > f).
