@@ -43,9 +43,9 @@ public static class PushRoundBenchmark
 
     private static async Task RunInAsync(string directory, int documents, int edits, int rounds)
     {
-        var docs = MakeDocuments(documents);
+        var docs = SyncBenchmark.MakeDocuments(documents);
         await using var engine = await OutpostEngine.OpenAsync(Path.Combine(directory, "server.db"));
-        var sync = new SyncService(engine, new SyncServerOptions { Rules = [new CollectionSyncRule("photos")] }, new OpenTokens());
+        var sync = new SyncService(engine, new SyncServerOptions { Rules = [new CollectionSyncRule("photos")] }, new SyncBenchmark.OpenTokens());
         await sync.InitializeAsync();
         for (int i = 0; i < docs.Count; i += 1000)
         {
@@ -82,7 +82,7 @@ public static class PushRoundBenchmark
                 await photos.UpdateBatchAsync(batch);
             }
             if (await client.CountPendingAsync() != edits) throw new InvalidOperationException("outbox does not hold every edit");
-            string loadBefore = LoadAverage();
+            string loadBefore = SyncBenchmark.LoadAverage();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             await client.SyncNowAsync();
@@ -90,50 +90,10 @@ public static class PushRoundBenchmark
             cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
             if (await client.CountPendingAsync() != 0) throw new InvalidOperationException("outbox not empty after sync");
             times.Add(watch.Elapsed.TotalSeconds);
-            Console.WriteLine($"round {round + 1}: push of {edits} offline edits (push + acknowledgements + pull): {watch.Elapsed.TotalSeconds:F2} s = {edits / watch.Elapsed.TotalSeconds:N0} ops/s, CPU {cpu.TotalSeconds:F2} s (load {loadBefore} -> {LoadAverage()})");
+            Console.WriteLine($"round {round + 1}: push of {edits} offline edits (push + acknowledgements + pull): {watch.Elapsed.TotalSeconds:F2} s = {edits / watch.Elapsed.TotalSeconds:N0} ops/s, CPU {cpu.TotalSeconds:F2} s (load {loadBefore} -> {SyncBenchmark.LoadAverage()})");
         }
         times.Sort();
         Console.WriteLine($"median of {rounds} rounds: {times[times.Count / 2]:F2} s [goal < 2 s]");
         await app.StopAsync();
-    }
-
-    /// <summary>The same ~1.4 KB inspection-photo documents as <see cref="SyncBenchmark"/>.</summary>
-    private static List<BsonDocument> MakeDocuments(int count)
-    {
-        var random = new Random(42);
-        var list = new List<BsonDocument>(count);
-        for (int i = 0; i < count; i++)
-        {
-            list.Add(new BsonDocument
-            {
-                { "_id", ObjectId.GenerateNewId() }, { "n", i }, { "dept", i % 3 == 0 ? "PAINT" : "QA" }, { "projectId", $"PRJ-{random.Next(100):D3}" },
-                { "title", $"Inspection photo {i} of panel {random.Next(10_000)}" }, { "takenAt", DateTime.UtcNow.AddMinutes(-i) },
-                { "status", "pending" }, { "tags", new BsonArray { "door", "left", "scratch", $"line-{random.Next(8)}" } },
-                { "camera", new BsonDocument { { "make", "Zebra" }, { "model", "ET45" }, { "iso", 200 }, { "exposure", 0.008 }, { "focal", 4.2 } } },
-                { "location", new BsonDocument { { "type", "Point" }, { "coordinates", new BsonArray { 8.5 + random.NextDouble(), 47.3 + random.NextDouble() } } } },
-                { "notes", new string('x', 900) + i },
-                { "measurements", new BsonArray { random.NextDouble(), random.NextDouble(), random.NextDouble(), random.NextDouble() } },
-                { "checklist", new BsonDocument { { "surface", true }, { "edges", false }, { "color", "RAL-9016" }, { "inspector", $"user-{random.Next(50)}" } } },
-            });
-        }
-        return list;
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
-        }
-        catch (IOException)
-        {
-            return "?";
-        }
-    }
-
-    private sealed class OpenTokens : ISyncAuthenticator
-    {
-        public ValueTask<SyncPrincipal?> AuthenticateAsync(string? bearerToken, CancellationToken cancellationToken) =>
-            ValueTask.FromResult<SyncPrincipal?>(bearerToken is null ? null : new SyncPrincipal(bearerToken, new Dictionary<string, BsonValue>()));
     }
 }

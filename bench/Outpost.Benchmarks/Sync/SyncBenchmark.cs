@@ -215,7 +215,7 @@ public static class SyncBenchmark
     }
 
     /// <summary>Inspection-photo metadata of ~1.5 KB BSON.</summary>
-    private static List<BsonDocument> MakeDocuments(int count)
+    internal static List<BsonDocument> MakeDocuments(int count)
     {
         var random = new Random(42);
         var list = new List<BsonDocument>(count);
@@ -236,7 +236,7 @@ public static class SyncBenchmark
         return list;
     }
 
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {
@@ -248,7 +248,7 @@ public static class SyncBenchmark
         }
     }
 
-    private sealed class OpenTokens : ISyncAuthenticator
+    internal sealed class OpenTokens : ISyncAuthenticator
     {
         public ValueTask<SyncPrincipal?> AuthenticateAsync(string? bearerToken, CancellationToken cancellationToken) =>
             ValueTask.FromResult<SyncPrincipal?>(bearerToken is null ? null : new SyncPrincipal(bearerToken, new Dictionary<string, BsonValue>()));
