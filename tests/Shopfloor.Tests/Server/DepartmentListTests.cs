@@ -13,36 +13,12 @@ namespace Shopfloor.Tests.Server;
 /// first from the department index with no in-memory sort, list rows without the audit trail, device details or the
 /// encrypted fields, and only for readers of that department.
 /// </summary>
-public sealed class DepartmentListTests : IAsyncLifetime
+public sealed class DepartmentListTests() : ShopfloorServicesTestBase("list")
 {
     private static readonly DateTime Year = new(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "shopfloor-list-" + Guid.NewGuid().ToString("N"));
     private readonly DevicePrincipal _paint = new("tablet-p", "PAINT", "PNT", Permissions.ForDepartment("PAINT"), "s1");
-    private OutpostEngine _engine = null!;
-    private ShopfloorServices _services = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        Directory.CreateDirectory(_directory);
-        _engine = await OutpostEngine.OpenAsync(Path.Combine(_directory, "shopfloor.db"), Ct);
-        _services = await ShopfloorServices.CreateAsync(_engine.GetDatabase("shopfloor"), new ShopfloorOptions { DataDirectory = _directory, DashboardRollups = false }, cancellationToken: Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _engine.DisposeAsync();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    private Collection Photos => _engine.GetDatabase("shopfloor").GetCollection(CollectionNames.Photos);
+    private Collection Photos => Engine.GetDatabase("shopfloor").GetCollection(CollectionNames.Photos);
 
     /// <summary>300 photos over the five departments; a tenth of PAINT's share two capture times (ties).</summary>
     private async Task<List<BsonDocument>> SeedAsync()
@@ -72,7 +48,7 @@ public sealed class DepartmentListTests : IAsyncLifetime
         var seen = new List<BsonDocument>();
         for (var page = 1; ; page++)
         {
-            var rows = await _services.Photos.FindByDepartmentAsync(_paint, "PAINT", page, 7, Ct);
+            var rows = await Services.Photos.FindByDepartmentAsync(_paint, "PAINT", page, 7, Ct);
             Assert.True(rows.Count <= 7);
             seen.AddRange(rows);
             if (rows.Count < 7) break;
@@ -94,10 +70,10 @@ public sealed class DepartmentListTests : IAsyncLifetime
         var input = ShopfloorTestServer.NewPhoto("PAINT");
         input["metadata"].AsDocument.Set("inspectorNotes", "Runs near the left edge.");
         input["metadata"].AsDocument.Set("location", new BsonDocument { { "latitude", 47.6 }, { "longitude", -122.3 }, { "accuracy", 5.0 } });
-        var created = await _services.Photos.CreateAsync(_paint, input, Ct);
+        var created = await Services.Photos.CreateAsync(_paint, input, Ct);
         Assert.Equal("Runs near the left edge.", created["metadata"].AsDocument["inspectorNotes"].AsString);
 
-        var rows = await _services.Photos.FindByDepartmentAsync(_paint, "PAINT", 1, PhotoService.MaxDepartmentPageSize, Ct);
+        var rows = await Services.Photos.FindByDepartmentAsync(_paint, "PAINT", 1, PhotoService.MaxDepartmentPageSize, Ct);
 
         var row = Assert.Single(rows, r => r["_id"].Equals(created["_id"]));
         Assert.False(row.Contains("auditTrail"));
@@ -140,11 +116,11 @@ public sealed class DepartmentListTests : IAsyncLifetime
     {
         await SeedAsync();
 
-        var denied = await Assert.ThrowsAsync<MongoException>(() => _services.Photos.FindByDepartmentAsync(_paint, "QA", 1, 10, Ct));
+        var denied = await Assert.ThrowsAsync<MongoException>(() => Services.Photos.FindByDepartmentAsync(_paint, "QA", 1, 10, Ct));
         Assert.Equal(ErrorCodes.Unauthorized, denied.Code);
-        var badPage = await Assert.ThrowsAsync<MongoException>(() => _services.Photos.FindByDepartmentAsync(_paint, "PAINT", 0, 10, Ct));
+        var badPage = await Assert.ThrowsAsync<MongoException>(() => Services.Photos.FindByDepartmentAsync(_paint, "PAINT", 0, 10, Ct));
         Assert.Equal(ErrorCodes.BadValue, badPage.Code);
-        var badLimit = await Assert.ThrowsAsync<MongoException>(() => _services.Photos.FindByDepartmentAsync(_paint, "PAINT", 1, PhotoService.MaxDepartmentPageSize + 1, Ct));
+        var badLimit = await Assert.ThrowsAsync<MongoException>(() => Services.Photos.FindByDepartmentAsync(_paint, "PAINT", 1, PhotoService.MaxDepartmentPageSize + 1, Ct));
         Assert.Equal(ErrorCodes.BadValue, badLimit.Code);
     }
 }

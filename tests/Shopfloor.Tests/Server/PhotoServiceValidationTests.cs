@@ -13,41 +13,17 @@ namespace Shopfloor.Tests.Server;
 /// form and its errInfo is mapped back to field-named violations; the service itself checks only the clear text of the
 /// fields it encrypts (which the validator sees as ciphertext). Either way the 121 names every violated field.
 /// </summary>
-public sealed class PhotoServiceValidationTests : IAsyncLifetime
+public sealed class PhotoServiceValidationTests() : ShopfloorServicesTestBase("validate")
 {
     private static readonly DateTime Year = new(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "shopfloor-validate-" + Guid.NewGuid().ToString("N"));
     private readonly DevicePrincipal _qa = new("tablet-q", "QA", "QAC", Permissions.ForDepartment("QA"), "s1");
-    private OutpostEngine _engine = null!;
-    private ShopfloorServices _services = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        Directory.CreateDirectory(_directory);
-        _engine = await OutpostEngine.OpenAsync(Path.Combine(_directory, "shopfloor.db"), Ct);
-        _services = await ShopfloorServices.CreateAsync(_engine.GetDatabase("shopfloor"), new ShopfloorOptions { DataDirectory = _directory, DashboardRollups = false }, cancellationToken: Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _engine.DisposeAsync();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
 
     private static BsonDocument NewPhoto() => DemoData.Photo(new Random(3), "QA", ObjectId.GenerateNewId(), "JOB-VAL", Year, "tablet-q", 1);
 
     private static List<(string Path, string Rule)> Named(MongoException ex) =>
         ex.Details.Select(d => (d.Key, d.Value as string ?? "")).Order().ToList();
 
-    private async Task<long> CountAsync() => await _engine.GetDatabase("shopfloor").GetCollection(CollectionNames.Photos).CountAsync(cancellationToken: Ct);
+    private async Task<long> CountAsync() => await Engine.GetDatabase("shopfloor").GetCollection(CollectionNames.Photos).CountAsync(cancellationToken: Ct);
 
     [Fact]
     public async Task Create_refused_by_the_collection_validator_names_every_field_from_errInfo()
@@ -56,7 +32,7 @@ public sealed class PhotoServiceValidationTests : IAsyncLifetime
         photo.Set("mimeType", "text/plain").Set("checksumMD5", "not-an-md5").Set("fileSize", 0);
         photo["metadata"].AsDocument.Set("qualityRating", 11);
 
-        var ex = await Assert.ThrowsAsync<MongoException>(() => _services.Photos.CreateAsync(_qa, photo, Ct));
+        var ex = await Assert.ThrowsAsync<MongoException>(() => Services.Photos.CreateAsync(_qa, photo, Ct));
 
         Assert.Equal(ErrorCodes.DocumentValidationFailure, ex.Code);
         Assert.Equal(
@@ -76,7 +52,7 @@ public sealed class PhotoServiceValidationTests : IAsyncLifetime
         var photo = NewPhoto();
         photo["metadata"].AsDocument.Set("inspectorNotes", new string('n', 10_001)).Set("location", new BsonDocument { { "latitude", 91.0 }, { "longitude", 0.0 } });
 
-        var ex = await Assert.ThrowsAsync<MongoException>(() => _services.Photos.CreateAsync(_qa, photo, Ct));
+        var ex = await Assert.ThrowsAsync<MongoException>(() => Services.Photos.CreateAsync(_qa, photo, Ct));
 
         Assert.Equal(ErrorCodes.DocumentValidationFailure, ex.Code);
         Assert.Equal(new List<(string, string)> { ("metadata.inspectorNotes", RuleNames.MaxLength), ("metadata.location.latitude", RuleNames.Maximum) }, Named(ex));
@@ -86,14 +62,14 @@ public sealed class PhotoServiceValidationTests : IAsyncLifetime
     [Fact]
     public async Task Update_refused_by_the_collection_validator_names_the_fields()
     {
-        var created = await _services.Photos.CreateAsync(_qa, NewPhoto(), Ct);
+        var created = await Services.Photos.CreateAsync(_qa, NewPhoto(), Ct);
         var id = created["_id"].AsObjectId;
 
-        var ex = await Assert.ThrowsAsync<MongoException>(() => _services.Photos.UpdateAsync(_qa, id, new BsonDocument { { "fileName", "" }, { "syncStatus", "done" } }, Ct));
+        var ex = await Assert.ThrowsAsync<MongoException>(() => Services.Photos.UpdateAsync(_qa, id, new BsonDocument { { "fileName", "" }, { "syncStatus", "done" } }, Ct));
 
         Assert.Equal(ErrorCodes.DocumentValidationFailure, ex.Code);
         Assert.Equal(new List<(string, string)> { ("fileName", RuleNames.MinLength), ("syncStatus", RuleNames.Enum) }, Named(ex));
-        var stored = await _services.Photos.GetAsync(_qa, id, Ct);
+        var stored = await Services.Photos.GetAsync(_qa, id, Ct);
         Assert.Equal(created["fileName"], stored!["fileName"]);
     }
 }
