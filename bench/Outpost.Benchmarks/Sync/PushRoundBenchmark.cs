@@ -19,7 +19,7 @@ namespace Outpost.Benchmarks.Sync;
 /// Only the push round of <see cref="SyncBenchmark"/> (same documents, same server and client set-up over loopback HTTP),
 /// repeated: each round makes <c>edits</c> offline edits with <c>UpdateBatchAsync</c> (not timed) and times one
 /// <c>SyncNowAsync</c> (push in batches + acknowledgements + pull). Several rounds per process give a median without
-/// paying the initial sync each time. Uses public API only, so the same file builds against older trees for baselines.
+/// paying the initial sync each time.
 /// Run: dotnet bench/Outpost.Benchmarks/bin/Release/net10.0/Outpost.Benchmarks.dll sync-push [documents] [edits] [rounds]
 /// </summary>
 public static class PushRoundBenchmark
