@@ -82,16 +82,7 @@ public sealed partial class WireConnection
                 if (available >= 4)
                 {
                     int length = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(start, 4));
-                    if (length < MessageHeader.Size)
-                    {
-                        WireLog.ProtocolError(_logger, Id, RemoteEndPoint, $"message length {length} is smaller than a header");
-                        return;
-                    }
-                    if (length > _maxMessageSize)
-                    {
-                        WireLog.Oversized(_logger, Id, RemoteEndPoint, length, _maxMessageSize);
-                        return;
-                    }
+                    if (!IsAcceptableFrameLength(length)) return;
                     if (available >= length)
                     {
                         // The frame is handled in place: nothing is received into the buffer until its handler is done.

@@ -157,16 +157,7 @@ public sealed partial class WireConnection : IAsyncDisposable
                 if (buffer.Length >= 4)
                 {
                     int length = ReadLength(buffer);
-                    if (length < MessageHeader.Size)
-                    {
-                        WireLog.ProtocolError(_logger, Id, RemoteEndPoint, $"message length {length} is smaller than a header");
-                        return;
-                    }
-                    if (length > _maxMessageSize)
-                    {
-                        WireLog.Oversized(_logger, Id, RemoteEndPoint, length, _maxMessageSize);
-                        return;
-                    }
+                    if (!IsAcceptableFrameLength(length)) return;
                     if (buffer.Length >= length)
                     {
                         byte[] frame = ArrayPool<byte>.Shared.Rent(length);
@@ -232,6 +223,23 @@ public sealed partial class WireConnection : IAsyncDisposable
         {
             if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
         }
+    }
+
+    /// <summary>Whether a frame's declared length is one this connection reads; logs why not (both receive loops
+    /// close the connection then, before buffering anything of the frame).</summary>
+    private bool IsAcceptableFrameLength(int length)
+    {
+        if (length < MessageHeader.Size)
+        {
+            WireLog.ProtocolError(_logger, Id, RemoteEndPoint, $"message length {length} is smaller than a header");
+            return false;
+        }
+        if (length > _maxMessageSize)
+        {
+            WireLog.Oversized(_logger, Id, RemoteEndPoint, length, _maxMessageSize);
+            return false;
+        }
+        return true;
     }
 
     private static int ReadLength(in ReadOnlySequence<byte> buffer)

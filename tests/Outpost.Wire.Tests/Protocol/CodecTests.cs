@@ -14,12 +14,23 @@ public class CodecTests
         Assert.Equal(0u, Crc32C.Compute([]));
     }
 
-    public static TheoryData<int> Sizes => new() { 0, 1, 3, 4, 17, 100, 4096, 65535, 65536, 65537, 300_000 };
+    private static readonly int[] Sizes = [0, 1, 3, 4, 17, 100, 4096, 65535, 65536, 65537, 300_000];
+
+    public static TheoryData<CompressorId, int> CompressorsAndSizes()
+    {
+        var data = new TheoryData<CompressorId, int>();
+        foreach (var id in new[] { CompressorId.Snappy, CompressorId.Zstd })
+        {
+            foreach (int size in Sizes) data.Add(id, size);
+        }
+        return data;
+    }
 
     [Theory]
-    [MemberData(nameof(Sizes))]
-    public void Snappy_round_trips_random_and_repetitive_data(int size)
+    [MemberData(nameof(CompressorsAndSizes))]
+    public void Compressors_round_trip_random_and_repetitive_data(CompressorId compressor, int size)
     {
+        Assert.SkipWhen(compressor == CompressorId.Zstd && !ZstdCodec.IsAvailable, "libzstd is not installed");
         var random = new Random(size);
         byte[] noise = new byte[size];
         random.NextBytes(noise);
@@ -27,10 +38,11 @@ public class CodecTests
         foreach (var data in new[] { noise, text })
         {
             using var compressed = new PooledBufferWriter();
-            SnappyCodec.Compress(data, compressed);
+            MessageCompression.Compress(compressor, data, compressed);
             byte[] back = new byte[data.Length];
-            SnappyCodec.Decompress(compressed.WrittenSpan, back);
+            MessageCompression.Decompress(compressor, compressed.WrittenSpan, back);
             Assert.Equal(data, back);
+            if (compressor == CompressorId.Zstd && data == text && size >= 4096) Assert.True(compressed.WrittenCount < size / 10, $"{compressed.WrittenCount} bytes");
         }
     }
 
@@ -71,26 +83,6 @@ public class CodecTests
         Assert.Equal(data, back);
         Assert.Throws<WireProtocolException>(() => MessageCompression.Decompress(CompressorId.Zlib, [1, 2, 3, 4, 5], new byte[10]));
         Assert.Throws<WireProtocolException>(() => MessageCompression.Decompress(CompressorId.Zlib, compressed.WrittenSpan, new byte[data.Length + 1]));
-    }
-
-    [Theory]
-    [MemberData(nameof(Sizes))]
-    public void Zstd_round_trips_random_and_repetitive_data(int size)
-    {
-        Assert.SkipUnless(ZstdCodec.IsAvailable, "libzstd is not installed");
-        var random = new Random(size);
-        byte[] noise = new byte[size];
-        random.NextBytes(noise);
-        byte[] text = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("the quick brown fox ", size / 20 + 1)))[..size];
-        foreach (var data in new[] { noise, text })
-        {
-            using var compressed = new PooledBufferWriter();
-            MessageCompression.Compress(CompressorId.Zstd, data, compressed);
-            byte[] back = new byte[data.Length];
-            MessageCompression.Decompress(CompressorId.Zstd, compressed.WrittenSpan, back);
-            Assert.Equal(data, back);
-            if (data == text && size >= 4096) Assert.True(compressed.WrittenCount < size / 10, $"{compressed.WrittenCount} bytes");
-        }
     }
 
     [Fact]
