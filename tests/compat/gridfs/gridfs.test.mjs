@@ -18,12 +18,17 @@ let helper, info, client, db;
 function startHelper(timeoutMs = 600_000) {
   return new Promise((resolve, reject) => {
     const child = spawn('dotnet', ['run', 'upload-helper.cs', '--', String(SIZE)], { cwd: here, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '', err = '';
+    let out = '', err = '', done = false;
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`helper gave no result within ${timeoutMs} ms\n${out}\n${err}`)); }, timeoutMs);
     child.stdout.on('data', (d) => {
+      if (done) return;
       out += d;
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) { clearTimeout(timer); resolve({ child, info: JSON.parse(line) }); }
+      // Only complete lines: the JSON line can arrive split across reads.
+      const line = out.split('\n').slice(0, -1).find((l) => l.startsWith('{'));
+      if (!line) return;
+      done = true;
+      clearTimeout(timer);
+      try { resolve({ child, info: JSON.parse(line) }); } catch (e) { reject(e); }
     });
     child.stderr.on('data', (d) => (err += d));
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`helper exited with ${code}\n${out.slice(-4000)}\n${err.slice(-4000)}`)); });

@@ -48,7 +48,7 @@ async function startServer() {
     const timer = setTimeout(() => reject(new Error(`no "ready" line within 60 s; output:\n${output}`)), 60_000);
     const onData = (d) => {
       output += d;
-      const line = output.split('\n').find((l) => l.includes('ready'));
+      const line = output.split('\n').slice(0, -1).find((l) => l.includes('ready')); // complete lines only
       if (line) { clearTimeout(timer); resolve(line); }
     };
     child.stdout.on('data', onData);
