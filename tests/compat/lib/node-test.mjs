@@ -39,6 +39,10 @@ stream.on('test:fail', (data) => {
   console.log(`FAIL ${data.name}${data.file ? ` (${path.basename(data.file)})` : ''}`);
   if (cause) console.log(String(cause?.stack ?? cause?.message ?? cause).split('\n').slice(0, 12).map((l) => `     ${l}`).join('\n'));
 });
+// node:test reports errors raised after a file's tests ended (a file then fails with only "test failed") as diagnostics.
+stream.on('test:diagnostic', (data) => {
+  if (!/^(tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) /.test(data.message ?? '')) console.log(`diag ${data.message}`);
+});
 stream.on('test:stderr', (data) => process.stderr.write(data.message ?? ''));
 stream.on('test:stdout', (data) => process.stdout.write(data.message ?? ''));
 // Drain the stream; the events above do the reporting.
