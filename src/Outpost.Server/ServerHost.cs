@@ -73,13 +73,9 @@ public static class ServerHost
         app.MapGet("/metrics", async (CancellationToken ct) =>
         {
             var text = new StringBuilder(4096);
-            wire.Host.Metrics.WritePrometheus(text, wire.Transport.ConnectionCount, wire.Transport.TotalAccepted);
-            long storage = 0;
-            foreach (var db in await engine.ListDatabasesAsync(ct).ConfigureAwait(false))
-            {
-                if (db.TryGetValue("sizeOnDisk", out var size) && size.IsNumeric) storage += size.ToInt64();
-            }
-            text.Append("# HELP outpost_storage_bytes Storage size of all databases.\n# TYPE outpost_storage_bytes gauge\n");
+            wire.Host.Metrics.WritePrometheus(text, wire.Transport);
+            long storage = await engine.Storage.GetSizeOnDiskAsync(ct).ConfigureAwait(false);
+            text.Append("# HELP outpost_storage_bytes Bytes the stored data occupies on disk (SQLite file and WAL, or the PostgreSQL tables).\n# TYPE outpost_storage_bytes gauge\n");
             text.Append(System.Globalization.CultureInfo.InvariantCulture, $"outpost_storage_bytes {storage}\n");
             text.Append("# HELP outpost_open_cursors Open server cursors.\n# TYPE outpost_open_cursors gauge\n");
             text.Append(System.Globalization.CultureInfo.InvariantCulture, $"outpost_open_cursors {services?.Cursors.Count ?? 0}\n");

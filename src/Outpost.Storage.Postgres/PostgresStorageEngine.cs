@@ -129,6 +129,16 @@ public sealed class PostgresStorageEngine : IStorageEngine
     }
 
     /// <inheritdoc/>
+    public async ValueTask<long> GetSizeOnDiskAsync(CancellationToken cancellationToken = default)
+    {
+        // The Outpost tables of the schema this engine uses (several deployments may share one database).
+        await using var command = _dataSource.CreateCommand(
+            "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace " +
+            "WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname LIKE 'outpost\\_%'");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <inheritdoc/>
     public async ValueTask<long> GetLastLogPositionAsync(CancellationToken cancellationToken = default)
     {
         await using var command = _dataSource.CreateCommand("SELECT coalesce(max(pos), 0) FROM outpost_log");

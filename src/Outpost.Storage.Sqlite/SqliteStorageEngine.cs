@@ -225,6 +225,13 @@ public sealed class SqliteStorageEngine : IStorageEngine
     public ValueTask<long> GetLastLogPositionAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(_logSignal.Position);
 
     /// <inheritdoc/>
+    public ValueTask<long> GetSizeOnDiskAsync(CancellationToken cancellationToken = default)
+    {
+        static long SizeOf(string file) => File.Exists(file) ? new FileInfo(file).Length : 0;
+        return ValueTask.FromResult(SizeOf(Path) + SizeOf(Path + "-wal"));
+    }
+
+    /// <inheritdoc/>
     public ValueTask<long?> GetOldestLogPositionAsync(CancellationToken cancellationToken = default)
     {
         var reader = RentReader();

@@ -54,6 +54,12 @@ public interface IStorageEngine : IAsyncDisposable
     /// </summary>
     ValueTask WaitForLogAsync(long afterPosition, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Bytes the stored data occupies on disk now (SQLite: the database file and its write-ahead log; PostgreSQL: the
+    /// Outpost tables with their indexes and TOAST). For monitoring: cheap to call, never a scan of the data.
+    /// </summary>
+    ValueTask<long> GetSizeOnDiskAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Position of the last committed log entry, 0 when none was ever written.</summary>
     ValueTask<long> GetLastLogPositionAsync(CancellationToken cancellationToken = default);
 

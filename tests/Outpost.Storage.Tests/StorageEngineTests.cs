@@ -329,6 +329,25 @@ public sealed class StorageEngineTests
 
     [Theory]
     [MemberData(nameof(StorageBackend.Names), MemberType = typeof(StorageBackend))]
+    public async Task Size_on_disk_grows_by_at_least_what_was_committed(string backend)
+    {
+        await using var store = await StorageBackend.CreateAsync(backend);
+        await using var engine = await store.OpenAsync();
+        long before = await engine.GetSizeOnDiskAsync(Ct);
+        Assert.True(before > 0, "an opened store has its schema on disk");
+        var value = new byte[64 * 1024];
+        new Random(7).NextBytes(value); // incompressible: PostgreSQL compresses large values
+        await using (var tx = await engine.BeginAsync(StorageTransactionMode.ReadWrite, Ct))
+        {
+            for (byte i = 0; i < 32; i++) await tx.PutAsync(Tree, K(i), value, Ct);
+            await tx.CommitAsync(Ct);
+        }
+        long after = await engine.GetSizeOnDiskAsync(Ct);
+        Assert.True(after >= before + 32 * value.Length, $"{before} → {after} bytes after committing {32 * value.Length}");
+    }
+
+    [Theory]
+    [MemberData(nameof(StorageBackend.Names), MemberType = typeof(StorageBackend))]
     public async Task Read_only_transactions_refuse_writes(string backend)
     {
         await using var store = await StorageBackend.CreateAsync(backend);

@@ -35,8 +35,7 @@ public sealed class MongoWireServer : IAsyncDisposable
         Dispatcher = new CommandDispatcher(Host, Commands);
         configure?.Invoke(Commands, Dispatcher, Host);
         Transport = new WireServer(transport, Dispatcher, loggerFactory?.CreateLogger<WireServer>());
-        Host.OpenConnections = () => Transport.ConnectionCount;
-        Host.TotalConnections = () => Transport.TotalAccepted;
+        Host.Transport = Transport;
     }
 
     /// <summary>Shared server state.</summary>

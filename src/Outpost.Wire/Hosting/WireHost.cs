@@ -4,6 +4,7 @@ using Outpost.Bson;
 using Outpost.Wire.Auth;
 using Outpost.Wire.Metrics;
 using Outpost.Wire.Testing;
+using Outpost.Wire.Transport;
 
 namespace Outpost.Wire.Hosting;
 
@@ -71,11 +72,8 @@ public sealed class WireHost
     /// <summary>Failed-login throttle.</summary>
     public LoginRateLimiter LoginLimiter { get; }
 
-    /// <summary>Open connections (set by the listener).</summary>
-    public Func<int> OpenConnections { get; set; } = static () => 0;
-
-    /// <summary>Connections accepted since start (set by the listener).</summary>
-    public Func<long> TotalConnections { get; set; } = static () => 0;
+    /// <summary>The listener serving this host (connections, threads, traffic); null until one is attached.</summary>
+    public WireServer? Transport { get; set; }
 
     /// <summary>
     /// Where operationTime / $clusterTime come from. With an engine this is the engine's change-log time, so that

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using Outpost.Wire.Transport;
 
 namespace Outpost.Wire.Metrics;
 
@@ -41,15 +42,24 @@ public sealed class WireMetrics
     public IEnumerable<(string Name, long Total, long Failed)> Commands =>
         _commands.Select(kv => (kv.Key, kv.Value.Count, kv.Value.Failed));
 
-    /// <summary>Appends the metrics in the Prometheus text exposition format.</summary>
-    public void WritePrometheus(StringBuilder output, int openConnections, long totalConnections)
+    /// <summary>Appends the metrics, with <paramref name="transport"/>'s connections and traffic, in the Prometheus text exposition format.</summary>
+    public void WritePrometheus(StringBuilder output, WireServer transport)
     {
         ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(transport);
         var inv = CultureInfo.InvariantCulture;
+        var traffic = transport.Traffic;
         output.Append("# HELP outpost_connections Open wire protocol connections.\n# TYPE outpost_connections gauge\n");
-        output.Append(inv, $"outpost_connections {openConnections}\n");
+        output.Append(inv, $"outpost_connections {transport.ConnectionCount}\n");
         output.Append("# HELP outpost_connections_total Wire protocol connections accepted.\n# TYPE outpost_connections_total counter\n");
-        output.Append(inv, $"outpost_connections_total {totalConnections}\n");
+        output.Append(inv, $"outpost_connections_total {transport.TotalAccepted}\n");
+        output.Append("# HELP outpost_connection_threads Connections served by a thread of their own (threads and auto transports).\n# TYPE outpost_connection_threads gauge\n");
+        output.Append(inv, $"outpost_connection_threads {transport.ConnectionThreadCount}\n");
+        output.Append("# HELP outpost_network_requests_total Wire protocol requests received.\n# TYPE outpost_network_requests_total counter\n");
+        output.Append(inv, $"outpost_network_requests_total {traffic.Requests}\n");
+        output.Append("# HELP outpost_network_bytes_total Wire protocol bytes as sent on the sockets (compressed frames as sent), by direction.\n# TYPE outpost_network_bytes_total counter\n");
+        output.Append(inv, $"outpost_network_bytes_total{{direction=\"in\"}} {traffic.PhysicalBytesIn}\n");
+        output.Append(inv, $"outpost_network_bytes_total{{direction=\"out\"}} {traffic.PhysicalBytesOut}\n");
         output.Append("# HELP outpost_commands_total Commands executed, by command.\n# TYPE outpost_commands_total counter\n");
         foreach (var (name, stat) in _commands)
         {

@@ -8,8 +8,8 @@ namespace Outpost.Wire.Protocol;
 /// <summary>Encodes replies: OP_MSG (optional checksum and moreToCome), OP_REPLY, either wrapped in OP_COMPRESSED.</summary>
 public static class WireMessageWriter
 {
-    /// <summary>Writes an OP_MSG whose single kind-0 section is <paramref name="body"/>.</summary>
-    public static void WriteMsg(IBufferWriter<byte> output, int requestId, int responseTo, OpMsgFlags flags, ReadOnlySpan<byte> body, CompressorId? compressor)
+    /// <summary>Writes an OP_MSG whose single kind-0 section is <paramref name="body"/>; returns its uncompressed length.</summary>
+    public static int WriteMsg(IBufferWriter<byte> output, int requestId, int responseTo, OpMsgFlags flags, ReadOnlySpan<byte> body, CompressorId? compressor)
     {
         ArgumentNullException.ThrowIfNull(output);
         bool checksum = (flags & OpMsgFlags.ChecksumPresent) != 0;
@@ -19,12 +19,13 @@ public static class WireMessageWriter
             // Uncompressed (the common case): straight into the output, without a staging copy.
             Msg(output.GetSpan(length), length, requestId, responseTo, flags, body, checksum);
             output.Advance(length);
-            return;
+            return length;
         }
         using var message = new PooledBufferWriter(length);
         Msg(message.GetSpan(length), length, requestId, responseTo, flags, body, checksum);
         message.Advance(length);
         Emit(output, message.WrittenSpan, compressor);
+        return length;
     }
 
     private static void Msg(Span<byte> span, int length, int requestId, int responseTo, OpMsgFlags flags, ReadOnlySpan<byte> body, bool checksum)
@@ -40,8 +41,8 @@ public static class WireMessageWriter
         }
     }
 
-    /// <summary>Writes an OP_REPLY carrying one document (the legacy handshake reply).</summary>
-    public static void WriteReply(IBufferWriter<byte> output, int requestId, int responseTo, ReadOnlySpan<byte> document, CompressorId? compressor)
+    /// <summary>Writes an OP_REPLY carrying one document (the legacy handshake reply); returns its uncompressed length.</summary>
+    public static int WriteReply(IBufferWriter<byte> output, int requestId, int responseTo, ReadOnlySpan<byte> document, CompressorId? compressor)
     {
         ArgumentNullException.ThrowIfNull(output);
         int length = MessageHeader.Size + 20 + document.Length;
@@ -56,6 +57,7 @@ public static class WireMessageWriter
         document.CopyTo(p[20..]);
         message.Advance(length);
         Emit(output, message.WrittenSpan, compressor);
+        return length;
     }
 
     private static void Emit(IBufferWriter<byte> output, ReadOnlySpan<byte> message, CompressorId? compressor)

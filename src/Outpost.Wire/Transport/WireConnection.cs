@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Outpost.Wire.Buffers;
+using Outpost.Wire.Metrics;
 using Outpost.Wire.Protocol;
 
 namespace Outpost.Wire.Transport;
@@ -21,6 +22,7 @@ public sealed partial class WireConnection : IAsyncDisposable
     private readonly IWireRequestHandler _handler;
     private readonly ILogger _logger;
     private readonly int _maxMessageSize;
+    private readonly WireTraffic _traffic;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _stopping;
     private readonly CancellationTokenSource _aborted;
@@ -31,9 +33,10 @@ public sealed partial class WireConnection : IAsyncDisposable
     /// <paramref name="socket"/> is given instead, by blocking calls on its own thread or asynchronous socket calls (<see cref="RunSocketAsync"/>).
     /// </summary>
     internal WireConnection(long id, Stream? stream, Socket? socket, EndPoint? remote, EndPoint? local, IWireRequestHandler handler,
-        ILogger logger, int maxMessageSize, CancellationToken serverStopping, CancellationToken serverAborted)
+        ILogger logger, int maxMessageSize, WireTraffic traffic, CancellationToken serverStopping, CancellationToken serverAborted)
     {
         Id = id;
+        _traffic = traffic;
         RemoteEndPoint = remote;
         LocalEndPoint = local;
         _handler = handler;
@@ -90,18 +93,22 @@ public sealed partial class WireConnection : IAsyncDisposable
         try
         {
             IBufferWriter<byte> output = _socket is null ? _writer! : _sendBuffer!;
+            long before = _socket is null ? _writer!.UnflushedBytes : _sendBuffer!.WrittenCount;
             int requestId = Interlocked.Increment(ref _nextRequestId);
+            int logical;
             if (request.OpCode == OpCode.Query)
             {
-                WireMessageWriter.WriteReply(output, requestId, request.Header.RequestId, body.Span, request.Compressor);
+                logical = WireMessageWriter.WriteReply(output, requestId, request.Header.RequestId, body.Span, request.Compressor);
             }
             else
             {
                 var flags = OpMsgFlags.None;
                 if (request.ChecksumPresent) flags |= OpMsgFlags.ChecksumPresent;
                 if (moreToCome) flags |= OpMsgFlags.MoreToCome;
-                WireMessageWriter.WriteMsg(output, requestId, request.Header.RequestId, flags, body.Span, request.Compressor);
+                logical = WireMessageWriter.WriteMsg(output, requestId, request.Header.RequestId, flags, body.Span, request.Compressor);
             }
+            long after = _socket is null ? _writer!.UnflushedBytes : _sendBuffer!.WrittenCount;
+            _traffic.Sent(logical, (int)(after - before));
             if (_socket is not null)
             {
                 if (_onThread)
@@ -209,6 +216,9 @@ public sealed partial class WireConnection : IAsyncDisposable
             WireLog.ProtocolError(_logger, Id, RemoteEndPoint, e.Message);
             return false;
         }
+        // An OP_COMPRESSED frame's logical size is its header plus the uncompressedSize it declared (checked by Parse).
+        int logical = request.Compressor is null ? frame.Length : MessageHeader.Size + BinaryPrimitives.ReadInt32LittleEndian(frame.Span[(MessageHeader.Size + 4)..]);
+        _traffic.Received(logical, frame.Length);
         try
         {
             await _handler.HandleAsync(this, request, _aborted.Token).ConfigureAwait(false);

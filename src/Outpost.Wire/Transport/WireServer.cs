@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Outpost.Wire.Metrics;
 
 namespace Outpost.Wire.Transport;
 
@@ -40,6 +41,12 @@ public sealed class WireServer : IAsyncDisposable
 
     /// <summary>Connections accepted since start.</summary>
     public long TotalAccepted => Interlocked.Read(ref _totalAccepted);
+
+    /// <summary>The most connections served at once (<see cref="WireServerOptions.MaxConnections"/>).</summary>
+    public int MaxConnections => _options.MaxConnections;
+
+    /// <summary>Bytes and requests through every connection since start.</summary>
+    public WireTraffic Traffic { get; } = new();
 
     /// <summary>Binds the socket and starts accepting; returns once connections are accepted.</summary>
     public void Start()
@@ -98,7 +105,7 @@ public sealed class WireServer : IAsyncDisposable
         try
         {
             socket.NoDelay = true;
-            connection = new WireConnection(id, null, socket, socket.RemoteEndPoint, socket.LocalEndPoint, _handler, _logger, _options.MaxMessageSize, _stopping.Token, _aborted.Token);
+            connection = new WireConnection(id, null, socket, socket.RemoteEndPoint, socket.LocalEndPoint, _handler, _logger, _options.MaxMessageSize, Traffic, _stopping.Token, _aborted.Token);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
@@ -193,7 +200,7 @@ public sealed class WireServer : IAsyncDisposable
             }
             stream = ssl;
         }
-        var connection = new WireConnection(id, stream, null, remote, local, _handler, _logger, _options.MaxMessageSize, _stopping.Token, _aborted.Token);
+        var connection = new WireConnection(id, stream, null, remote, local, _handler, _logger, _options.MaxMessageSize, Traffic, _stopping.Token, _aborted.Token);
         WireLog.Accepted(_logger, id, remote);
         // Registered before it runs: RunAsync can serve several requests synchronously before its first real await,
         // and serverStatus must already count this connection then.

@@ -143,6 +143,11 @@ public sealed class HandshakeTests : IAsyncLifetime
         Assert.True(status["opcounters"].AsDocument["command"].ToInt64() >= 1);
         Assert.True(status["mem"].AsDocument["resident"].ToInt64() > 0);
         Assert.True(status["uptime"].ToDouble() >= 0);
+        Assert.Equal(1000 - status["connections"].AsDocument["current"].AsInt32, status["connections"].AsDocument["available"].AsInt32);
+        var network = status["network"].AsDocument;
+        Assert.Equal(2, network["numRequests"].ToInt64()); // the ping and this serverStatus, on a server of its own
+        Assert.Equal(network["bytesIn"].ToInt64(), network["physicalBytesIn"].ToInt64()); // nothing compressed
+        Assert.True(network["bytesIn"].ToInt64() > 0 && network["bytesOut"].ToInt64() > 0);
     }
 
     [Fact]

@@ -117,6 +117,7 @@ public sealed class RawWireClient : IAsyncDisposable
         head.CopyTo(frame, 0);
         await _stream.ReadExactlyAsync(frame.AsMemory(16), cts.Token);
         CompressorId? compressor = null;
+        int frameLength = frame.Length;
         if (header.OpCode == OpCode.Compressed)
         {
             var inner = (OpCode)BinaryPrimitives.ReadInt32LittleEndian(frame.AsSpan(16));
@@ -130,7 +131,7 @@ public sealed class RawWireClient : IAsyncDisposable
         }
         if (header.OpCode == OpCode.Reply)
         {
-            return new RawReply(header, OpMsgFlags.None, frame[36..], compressor, ChecksumValid: null);
+            return new RawReply(header, OpMsgFlags.None, frame[36..], compressor, ChecksumValid: null, frameLength);
         }
         var flags = (OpMsgFlags)BinaryPrimitives.ReadUInt32LittleEndian(frame.AsSpan(16));
         Assert.Equal(0, frame[20]);
@@ -140,7 +141,7 @@ public sealed class RawWireClient : IAsyncDisposable
         {
             checksumValid = BinaryPrimitives.ReadUInt32LittleEndian(frame.AsSpan(frame.Length - 4)) == Crc32C.Compute(frame.AsSpan(0, frame.Length - 4));
         }
-        return new RawReply(header, flags, frame.AsSpan(21, len).ToArray(), compressor, checksumValid);
+        return new RawReply(header, flags, frame.AsSpan(21, len).ToArray(), compressor, checksumValid, frameLength);
     }
 
     /// <summary>True when the server closed the connection (read returns 0 or fails) within the timeout.</summary>
@@ -173,4 +174,5 @@ public sealed class RawWireClient : IAsyncDisposable
     }
 }
 
-public sealed record RawReply(MessageHeader Header, OpMsgFlags Flags, byte[] Body, CompressorId? Compressor, bool? ChecksumValid);
+/// <param name="FrameLength">The frame's length as received (compressed for OP_COMPRESSED).</param>
+public sealed record RawReply(MessageHeader Header, OpMsgFlags Flags, byte[] Body, CompressorId? Compressor, bool? ChecksumValid, int FrameLength = 0);

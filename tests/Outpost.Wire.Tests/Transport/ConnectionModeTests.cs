@@ -1,6 +1,8 @@
+using System.Buffers.Binary;
 using System.Net;
 using Outpost.Bson;
 using Outpost.Bson.Serialization;
+using Outpost.Wire.Compression;
 using Outpost.Wire.Tests.Support;
 using Outpost.Wire.Transport;
 
@@ -84,5 +86,32 @@ public sealed class ConnectionModeTests
         Assert.Equal(1, Volatile.Read(ref handler.Closed));
         Assert.Equal(0, server.ConnectionCount);
         await server.DisposeAsync();
+    }
+    [Theory]
+    [InlineData(WireTransportMode.Adaptive)]
+    [InlineData(WireTransportMode.Threads)]
+    [InlineData(WireTransportMode.Pipes)]
+    public async Task Traffic_counts_each_request_and_reply_in_logical_and_physical_bytes(WireTransportMode mode)
+    {
+        var (server, _) = await StartAsync(mode);
+        await using var _ = server;
+        await using var client = await RawWireClient.ConnectAsync(server.LocalEndPoint);
+        byte[] plain = client.BuildMsg(Doc(1, 1000));
+        byte[] compressed = RawWireClient.Compress(client.BuildMsg(Doc(2, 50_000)), CompressorId.Zlib);
+        int compressedLogical = 16 + BinaryPrimitives.ReadInt32LittleEndian(compressed.AsSpan(20)); // header + uncompressedSize
+
+        await client.SendRawAsync(plain);
+        var first = await client.ReceiveAsync();
+        await client.SendRawAsync(compressed);
+        var second = await client.ReceiveAsync();
+
+        var traffic = server.Traffic;
+        Assert.Equal(2, traffic.Requests);
+        Assert.Equal(plain.Length + compressed.Length, traffic.PhysicalBytesIn);
+        Assert.Equal(plain.Length + compressedLogical, traffic.BytesIn);
+        Assert.Equal(first.Header.MessageLength + second.Header.MessageLength, traffic.BytesOut); // decompressed lengths
+        Assert.Equal(first.FrameLength + second.FrameLength, traffic.PhysicalBytesOut);
+        Assert.Equal(CompressorId.Zlib, second.Compressor);
+        Assert.True(traffic.PhysicalBytesOut < traffic.BytesOut / 4, "the zlib reply of 50 KB of padding is sent compressed");
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Outpost.Bson;
 using Outpost.Wire.Auth;
+using Outpost.Wire.Metrics;
 
 namespace Outpost.Wire.Commands.Diagnostics;
 
@@ -33,6 +34,16 @@ public sealed class DiagnosticCommands(CommandRegistry registry) : ICommandFamil
         target.Add(new CommandSpec("killOp", KillOp, Privilege.Cluster));
         target.Add(new CommandSpec("getFreeMonitoringStatus", static _ => ValueTask.FromResult(new BsonDocument("state", "disabled")), Privilege.Authenticated));
     }
+
+    /// <summary>serverStatus' network section, as mongod reports it (bytes after decompression, frames as sent).</summary>
+    private static BsonDocument Network(WireTraffic? traffic) => new()
+    {
+        { "bytesIn", traffic?.BytesIn ?? 0 },
+        { "bytesOut", traffic?.BytesOut ?? 0 },
+        { "physicalBytesIn", traffic?.PhysicalBytesIn ?? 0 },
+        { "physicalBytesOut", traffic?.PhysicalBytesOut ?? 0 },
+        { "numRequests", traffic?.Requests ?? 0 },
+    };
 
     private static ValueTask<BsonDocument> BuildInfo(CommandContext context)
     {
@@ -98,7 +109,9 @@ public sealed class DiagnosticCommands(CommandRegistry registry) : ICommandFamil
         var uptime = now - host.StartTime;
         var counters = host.Metrics.OpCounters;
         using var process = Process.GetCurrentProcess();
-        int open = host.OpenConnections();
+        var transport = host.Transport;
+        int open = transport?.ConnectionCount ?? 0;
+        int limit = transport?.MaxConnections ?? 0;
         var reply = new BsonDocument
         {
             { "host", host.Options.AdvertisedAddress },
@@ -113,11 +126,13 @@ public sealed class DiagnosticCommands(CommandRegistry registry) : ICommandFamil
                 "connections", new BsonDocument
                 {
                     { "current", open },
-                    { "available", Math.Max(0, 1000 - open) },
-                    { "totalCreated", host.TotalConnections() },
+                    { "available", Math.Max(0, limit - open) },
+                    { "totalCreated", transport?.TotalAccepted ?? 0 },
                     { "active", host.Operations.Running.Count() },
+                    { "threaded", transport?.ConnectionThreadCount ?? 0 },
                 }
             },
+            { "network", Network(transport?.Traffic) },
             {
                 "opcounters", new BsonDocument
                 {
