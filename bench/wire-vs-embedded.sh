@@ -15,15 +15,22 @@ limit="${TIME_LIMIT:-600}"  # seconds, per half
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
-if [ -z "${NO_BUILD:-}" ]; then
+# BENCH_BIN (set by bench/goals.sh; made by bench/publish.sh) runs the published ReadyToRun images instead of the build output.
+if [ -n "${BENCH_BIN:-}" ]; then
+  embedded_dll="$BENCH_BIN/benchmarks/Outpost.Benchmarks.dll" server_dll="$BENCH_BIN/outpost/outpost.dll"
+else
+  embedded_dll="$repo/bench/Outpost.Benchmarks/bin/Release/net10.0/Outpost.Benchmarks.dll" server_dll="$repo/src/Outpost.Server/bin/Release/net10.0/outpost.dll"
+fi
+
+if [ -z "${NO_BUILD:-}" ] && [ -z "${BENCH_BIN:-}" ]; then
   echo "[wire-vs-embedded] building Release (server, benchmarks)"
   dotnet build "$repo/src/Outpost.Server" -c Release -nologo -v q > "$out/build.log" 2>&1 || { tail -n 30 "$out/build.log"; exit 1; }
   dotnet build "$repo/bench/Outpost.Benchmarks" -c Release -nologo -v q > "$out/build.log" 2>&1 || { tail -n 30 "$out/build.log"; exit 1; }
 fi
 
 echo "[wire-vs-embedded] $(date -u +%FT%TZ) docs=$docs batch=$batch lookups=$lookups clients=$clients transport=${TRANSPORT:-auto}; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-dotnet "$repo/bench/Outpost.Benchmarks/bin/Release/net10.0/Outpost.Benchmarks.dll" embedded-load "$docs" "$batch" "$lookups" "$clients" "$limit" | tee "$out/embedded.txt"
-node "$repo/bench/wire-load/load.mjs" --docs "$docs" --batch "$batch" --lookups "$lookups" --clients "$clients" --time-limit "$limit" --processes "${PROCESSES:-1}" --transport "${TRANSPORT:-auto}" | tee "$out/wire.txt"
+dotnet "$embedded_dll" embedded-load "$docs" "$batch" "$lookups" "$clients" "$limit" | tee "$out/embedded.txt"
+node "$repo/bench/wire-load/load.mjs" --dll "$server_dll" --docs "$docs" --batch "$batch" --lookups "$lookups" --clients "$clients" --time-limit "$limit" --processes "${PROCESSES:-1}" --transport "${TRANSPORT:-auto}" | tee "$out/wire.txt"
 
 echo "[wire-vs-embedded] ratio = wire docs/s / embedded docs/s (goal >= 0.75); load average $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores, ${PROCESSES:-1} Node load process(es)"
 cat "$out/embedded.txt" "$out/wire.txt" | awk '
