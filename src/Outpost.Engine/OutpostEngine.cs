@@ -15,6 +15,7 @@ namespace Outpost.Engine;
 public sealed partial class OutpostEngine : IAsyncDisposable
 {
     private readonly bool _ownsStorage;
+    private int _disposed;
     private long _lastPosition;
     private long _lastCommitMs;
     private Ttl.TtlMonitor? _ttlMonitor;
@@ -172,6 +173,7 @@ public sealed partial class OutpostEngine : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return; // disposing twice is allowed, as IAsyncDisposable asks
         if (_ttlMonitor is not null) await _ttlMonitor.DisposeAsync().ConfigureAwait(false);
         if (_ownsStorage) await Storage.DisposeAsync().ConfigureAwait(false);
     }

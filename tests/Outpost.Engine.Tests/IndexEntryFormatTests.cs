@@ -96,4 +96,34 @@ public sealed class IndexEntryFormatTests
         Assert.Equal([1, 2, 3], await FindViaAsync(c, "a", Doc(("a", 1))));
         Assert.True((await c.ValidateAsync(Ct))["valid"].AsBoolean);
     }
+    [Theory]
+    [MemberData(nameof(TestEngine.Backends), MemberType = typeof(TestEngine))]
+    public async Task A_catalog_record_naming_an_unknown_format_feature_is_refused_at_open_not_misread(string backend)
+    {
+        await using var t = await TestEngine.StartAsync(backend);
+        var c = t.Db.GetCollection("c");
+        await c.CreateIndexesAsync([new IndexModel { Keys = Doc(("a", 1)), Name = "a" }], cancellationToken: Ct);
+        Assert.Empty((await c.InsertAsync([Doc(("_id", 1), ("a", 1))], cancellationToken: Ct)).WriteErrors);
+
+        // What this build writes: the record names the format its new index uses.
+        StorageEntry record = default!;
+        await using (var tx = await t.Engine.Storage.BeginAsync(StorageTransactionMode.ReadOnly, Ct))
+        {
+            await foreach (var e in tx.ScanAsync(StorageLayout.CatalogTree, KeyRange.All, false, Ct))
+                if (Outpost.Bson.Serialization.BsonSerializer.Deserialize(e.Value)["name"].AsString == "c") record = e;
+        }
+        var document = Outpost.Bson.Serialization.BsonSerializer.Deserialize(record.Value);
+        Assert.Equal(Arr("indexIdInKey"), document["requires"]);
+
+        // A newer build's record: a format feature this build has never heard of.
+        document["requires"] = Arr("indexIdInKey", "fromTheFuture");
+        await using (var tx = await t.Engine.Storage.BeginAsync(StorageTransactionMode.ReadWrite, Ct))
+        {
+            await tx.PutAsync(StorageLayout.CatalogTree, record.Key, Outpost.Bson.Serialization.BsonSerializer.Serialize(document), Ct);
+            await tx.CommitAsync(Ct);
+        }
+        var refused = await Assert.ThrowsAsync<StorageException>(() => t.RestartAsync());
+        Assert.Contains("test.c", refused.Message);
+        Assert.Contains("fromTheFuture", refused.Message);
+    }
 }

@@ -3,6 +3,7 @@ using Outpost.Bson;
 using Outpost.Engine.Indexes;
 using Outpost.Engine.Keys;
 using Outpost.Engine.Query;
+using Outpost.Storage;
 
 namespace Outpost.Engine.Catalog;
 
@@ -60,25 +61,52 @@ internal sealed class CollectionState
     public CollectionState With(CreateCollectionOptions? options = null, ImmutableArray<IndexState>? indexes = null, string? database = null, string? name = null) =>
         new(database ?? Database, name ?? Name, Uuid, Tree, options ?? Options, indexes ?? Indexes, NaturalTree);
 
+    /// <summary>Index entry format 2 (decision 025): the entry key ends with the _id key, the value is empty.</summary>
+    private const string IndexIdInKeyFeature = "indexIdInKey";
+
+    /// <summary>
+    /// The storage-format features this build reads. A catalog record lists in <c>requires</c> the features its data
+    /// is stored with; a record naming any other was written by a newer Outpost, and opening it is refused instead of
+    /// misreading it (binaries older than this list ignore <c>requires</c>: downgrading past it stays unchecked).
+    /// </summary>
+    private static readonly HashSet<string> KnownFormatFeatures = new(StringComparer.Ordinal) { IndexIdInKeyFeature };
+
     /// <summary>The catalog record.</summary>
     public BsonDocument ToCatalogDocument()
     {
         var indexes = new BsonArray();
+        bool idInKey = false;
         foreach (var index in Indexes)
         {
             var entry = new BsonDocument { { "spec", index.Spec }, { "tree", index.Tree } };
             if (index.IdInKey) entry.Add("idInKey", true);
+            idInKey |= index.IdInKey;
             indexes.Add(entry);
         }
-        return new BsonDocument
+        var record = new BsonDocument
         {
             { "db", Database }, { "name", Name }, { "uuid", BsonBinary.FromGuid(Uuid) }, { "tree", Tree },
             { "options", Options.ToDocument() }, { "indexes", indexes }, { "natural", NaturalTree },
         };
+        if (idInKey) record.Add("requires", new BsonArray { IndexIdInKeyFeature });
+        return record;
     }
 
     public static CollectionState FromCatalogDocument(BsonDocument doc, IKeyEncoder encoder, Func<long, bool> isMultikey)
     {
+        if (doc.TryGetValue("requires", out var requires) && requires is BsonArray features)
+        {
+            foreach (var feature in features)
+            {
+                if (feature is not BsonString { Value: var name } || !KnownFormatFeatures.Contains(name))
+                {
+                    string what = feature is BsonString text ? text.Value : feature.ToString();
+                    throw new StorageException(
+                        $"Collection {doc["db"].AsString}.{doc["name"].AsString} is stored with format feature '{what}', which a newer Outpost wrote and this " +
+                        "build cannot read. Open this database with that version or newer; nothing was changed.");
+                }
+            }
+        }
         var builder = ImmutableArray.CreateBuilder<IndexState>();
         foreach (var item in doc["indexes"].AsArray)
         {
