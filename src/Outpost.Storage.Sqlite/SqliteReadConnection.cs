@@ -27,7 +27,7 @@ internal sealed class SqliteReadConnection : IDisposable
         Connection.Open();
         using (var pragma = Connection.CreateCommand())
         {
-            pragma.CommandText = $"PRAGMA busy_timeout = {options.BusyTimeoutMilliseconds}; PRAGMA cache_size = -{options.ReadCacheSizeKib}; PRAGMA query_only = 1;";
+            pragma.CommandText = $"PRAGMA busy_timeout = {options.BusyTimeoutMilliseconds}; PRAGMA cache_size = -{options.ReadCacheSizeKib}; PRAGMA mmap_size = {options.MmapSizeBytes}; PRAGMA query_only = 1;";
             pragma.ExecuteNonQuery();
         }
 
