@@ -2,7 +2,7 @@
 # Re-measures every benchmark goal the issues set, one after another on one build, each beside its same-run baseline,
 # and keeps the whole output in one log (the "Goals at a glance" table in docs/performance.md is filled from it).
 # Run it on a machine with nothing else running: the figures are ratios, but 2 shared cores still swing them.
-#   bench/goals.sh [log file]          (about 16 minutes on 2 cores)
+#   bench/goals.sh [log file]          (about 7 minutes on 2 cores; it took 6 in session 5)
 # Needs what the test suites need (`source scripts/test-deps.sh`: PostgreSQL for the nodes and PG rows, the Node.js
 # driver in tests/compat/node_modules). Set SKIP="pg nodes" (names below) to leave steps out.
 set -uo pipefail

@@ -98,13 +98,11 @@ internal sealed class CollectionState
         {
             foreach (var feature in features)
             {
-                if (feature is not BsonString { Value: var name } || !KnownFormatFeatures.Contains(name))
-                {
-                    string what = feature is BsonString text ? text.Value : feature.ToString();
-                    throw new StorageException(
-                        $"Collection {doc["db"].AsString}.{doc["name"].AsString} is stored with format feature '{what}', which a newer Outpost wrote and this " +
-                        "build cannot read. Open this database with that version or newer; nothing was changed.");
-                }
+                string name = feature is BsonString text ? text.Value : feature.ToString();
+                if (KnownFormatFeatures.Contains(name)) continue;
+                throw new StorageException(
+                    $"Collection {doc["db"].AsString}.{doc["name"].AsString} is stored with format feature '{name}', which a newer Outpost wrote and this " +
+                    "build cannot read. Open this database with that version or newer; nothing was changed.");
             }
         }
         var builder = ImmutableArray.CreateBuilder<IndexState>();

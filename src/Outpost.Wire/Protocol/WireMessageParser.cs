@@ -129,6 +129,7 @@ public static class WireMessageParser
         return new WireRequest
         {
             Header = outer ?? header,
+            MessageLength = header.MessageLength,
             OpCode = OpCode.Msg,
             Compressor = compressor,
             Flags = flags,
@@ -154,6 +155,7 @@ public static class WireMessageParser
         return new WireRequest
         {
             Header = outer ?? header,
+            MessageLength = header.MessageLength,
             OpCode = OpCode.Query,
             Compressor = compressor,
             Body = query,

@@ -8,8 +8,11 @@ namespace Outpost.Wire.Protocol;
 /// <summary>Encodes replies: OP_MSG (optional checksum and moreToCome), OP_REPLY, either wrapped in OP_COMPRESSED.</summary>
 public static class WireMessageWriter
 {
-    /// <summary>Writes an OP_MSG whose single kind-0 section is <paramref name="body"/>; returns its uncompressed length.</summary>
-    public static int WriteMsg(IBufferWriter<byte> output, int requestId, int responseTo, OpMsgFlags flags, ReadOnlySpan<byte> body, CompressorId? compressor)
+    /// <summary>
+    /// Writes an OP_MSG whose single kind-0 section is <paramref name="body"/>; returns the message's length and the
+    /// length of the frame written (smaller when compressed).
+    /// </summary>
+    public static (int Message, int Frame) WriteMsg(IBufferWriter<byte> output, int requestId, int responseTo, OpMsgFlags flags, ReadOnlySpan<byte> body, CompressorId? compressor)
     {
         ArgumentNullException.ThrowIfNull(output);
         bool checksum = (flags & OpMsgFlags.ChecksumPresent) != 0;
@@ -19,13 +22,12 @@ public static class WireMessageWriter
             // Uncompressed (the common case): straight into the output, without a staging copy.
             Msg(output.GetSpan(length), length, requestId, responseTo, flags, body, checksum);
             output.Advance(length);
-            return length;
+            return (length, length);
         }
         using var message = new PooledBufferWriter(length);
         Msg(message.GetSpan(length), length, requestId, responseTo, flags, body, checksum);
         message.Advance(length);
-        Emit(output, message.WrittenSpan, compressor);
-        return length;
+        return (length, Emit(output, message.WrittenSpan, compressor));
     }
 
     private static void Msg(Span<byte> span, int length, int requestId, int responseTo, OpMsgFlags flags, ReadOnlySpan<byte> body, bool checksum)
@@ -41,8 +43,8 @@ public static class WireMessageWriter
         }
     }
 
-    /// <summary>Writes an OP_REPLY carrying one document (the legacy handshake reply); returns its uncompressed length.</summary>
-    public static int WriteReply(IBufferWriter<byte> output, int requestId, int responseTo, ReadOnlySpan<byte> document, CompressorId? compressor)
+    /// <summary>Writes an OP_REPLY carrying one document (the legacy handshake reply); returns the message's and the frame's length.</summary>
+    public static (int Message, int Frame) WriteReply(IBufferWriter<byte> output, int requestId, int responseTo, ReadOnlySpan<byte> document, CompressorId? compressor)
     {
         ArgumentNullException.ThrowIfNull(output);
         int length = MessageHeader.Size + 20 + document.Length;
@@ -56,16 +58,16 @@ public static class WireMessageWriter
         BinaryPrimitives.WriteInt32LittleEndian(p[16..], 1); // numberReturned
         document.CopyTo(p[20..]);
         message.Advance(length);
-        Emit(output, message.WrittenSpan, compressor);
-        return length;
+        return (length, Emit(output, message.WrittenSpan, compressor));
     }
 
-    private static void Emit(IBufferWriter<byte> output, ReadOnlySpan<byte> message, CompressorId? compressor)
+    /// <summary>Writes <paramref name="message"/>, wrapped in OP_COMPRESSED when a compressor is given; returns the frame's length.</summary>
+    private static int Emit(IBufferWriter<byte> output, ReadOnlySpan<byte> message, CompressorId? compressor)
     {
         if (compressor is null)
         {
             output.Write(message);
-            return;
+            return message.Length;
         }
         var header = MessageHeader.Read(message);
         using var compressed = new PooledBufferWriter(message.Length / 2 + 64);
@@ -78,5 +80,6 @@ public static class WireMessageWriter
         span[MessageHeader.Size + 8] = (byte)compressor.Value;
         output.Advance(MessageHeader.Size + 9);
         output.Write(compressed.WrittenSpan);
+        return length;
     }
 }

@@ -11,6 +11,9 @@ public sealed class WireRequest
     /// <summary>The header of the message as received (for OP_COMPRESSED, the outer header).</summary>
     public required MessageHeader Header { get; init; }
 
+    /// <summary>Length of the message, header included, after decompression (equal to the frame's when uncompressed).</summary>
+    public required int MessageLength { get; init; }
+
     /// <summary>The opCode of the (decompressed) message: <see cref="OpCode.Msg"/> or <see cref="OpCode.Query"/>.</summary>
     public required OpCode OpCode { get; init; }
 

@@ -93,22 +93,20 @@ public sealed partial class WireConnection : IAsyncDisposable
         try
         {
             IBufferWriter<byte> output = _socket is null ? _writer! : _sendBuffer!;
-            long before = _socket is null ? _writer!.UnflushedBytes : _sendBuffer!.WrittenCount;
             int requestId = Interlocked.Increment(ref _nextRequestId);
-            int logical;
+            (int Message, int Frame) written;
             if (request.OpCode == OpCode.Query)
             {
-                logical = WireMessageWriter.WriteReply(output, requestId, request.Header.RequestId, body.Span, request.Compressor);
+                written = WireMessageWriter.WriteReply(output, requestId, request.Header.RequestId, body.Span, request.Compressor);
             }
             else
             {
                 var flags = OpMsgFlags.None;
                 if (request.ChecksumPresent) flags |= OpMsgFlags.ChecksumPresent;
                 if (moreToCome) flags |= OpMsgFlags.MoreToCome;
-                logical = WireMessageWriter.WriteMsg(output, requestId, request.Header.RequestId, flags, body.Span, request.Compressor);
+                written = WireMessageWriter.WriteMsg(output, requestId, request.Header.RequestId, flags, body.Span, request.Compressor);
             }
-            long after = _socket is null ? _writer!.UnflushedBytes : _sendBuffer!.WrittenCount;
-            _traffic.Sent(logical, (int)(after - before));
+            _traffic.Sent(written.Message, written.Frame);
             if (_socket is not null)
             {
                 if (_onThread)
@@ -216,9 +214,7 @@ public sealed partial class WireConnection : IAsyncDisposable
             WireLog.ProtocolError(_logger, Id, RemoteEndPoint, e.Message);
             return false;
         }
-        // An OP_COMPRESSED frame's logical size is its header plus the uncompressedSize it declared (checked by Parse).
-        int logical = request.Compressor is null ? frame.Length : MessageHeader.Size + BinaryPrimitives.ReadInt32LittleEndian(frame.Span[(MessageHeader.Size + 4)..]);
-        _traffic.Received(logical, frame.Length);
+        _traffic.Received(request.MessageLength, frame.Length);
         try
         {
             await _handler.HandleAsync(this, request, _aborted.Token).ConfigureAwait(false);
